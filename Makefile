@@ -1,0 +1,33 @@
+# eilnet's tasks. `make run` serves the demo network on :8080; `make test`
+# runs every check and test. Both set up PostgreSQL themselves (see
+# scripts/postgres).
+SHELL := /bin/bash
+GO ?= go
+
+.PHONY: build run test check generate
+
+build:
+	$(GO) build -o bin/eilnet .
+
+# Serves the API with the scale-1 demo network (seeded on first run).
+run: build
+	DATABASE_URL="$$(scripts/postgres eilnet)?sslmode=disable" ./bin/eilnet serve --demo
+
+# Formatting, vet, generated code in step with the schema, then every test
+# with the race detector against a real PostgreSQL.
+test: check
+	EILNET_TEST_POSTGRES="$$(scripts/postgres)" $(GO) test -race -count=1 ./...
+
+check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@tmp=$$(mktemp -d) && cp graph/generated.go graph/model/models_gen.go "$$tmp"/ && \
+	$(GO) generate ./... && \
+	if ! diff -q "$$tmp/generated.go" graph/generated.go >/dev/null || \
+	   ! diff -q "$$tmp/models_gen.go" graph/model/models_gen.go >/dev/null; then \
+		echo "generated code was out of date with schema/: regenerated it, commit the result"; rm -r "$$tmp"; exit 1; \
+	fi; rm -r "$$tmp"
+
+generate:
+	$(GO) generate ./...

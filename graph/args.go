@@ -1,0 +1,178 @@
+package graph
+
+import (
+	"regexp"
+	"time"
+
+	"eilnet/graph/model"
+	"eilnet/internal/apperr"
+	"eilnet/internal/complaint"
+	"eilnet/internal/factory"
+	"eilnet/internal/member"
+	"eilnet/internal/seminar"
+)
+
+// This file turns GraphQL filter and order arguments into domain queries,
+// refusing what cannot be served with BAD_USER_INPUT: a filter naming a
+// province or office that does not exist would otherwise answer an empty
+// list that looks like a fact.
+
+const (
+	minFiscalYear = 2540
+	maxFiscalYear = 2600
+)
+
+var provinceCodeFormat = regexp.MustCompile(`^[0-9]{2}$`)
+
+func badInput(format string, args ...any) error {
+	return apperr.Errorf(apperr.BadUserInput, format, args...)
+}
+
+func (r *Resolver) checkProvince(arg string, code *string) (string, error) {
+	if code == nil {
+		return "", nil
+	}
+	if !r.Catalog.Province(*code) {
+		return "", badInput("%s: no province has the code %q", arg, *code)
+	}
+	return *code, nil
+}
+
+func (r *Resolver) checkOffice(arg string, code *string) (string, error) {
+	if code == nil {
+		return "", nil
+	}
+	if !r.Catalog.Office(*code) {
+		return "", badInput("%s: no office has the code %q", arg, *code)
+	}
+	return *code, nil
+}
+
+func checkFiscalYear(arg string, fy *int) (int, error) {
+	if fy == nil {
+		return 0, nil
+	}
+	if *fy < minFiscalYear || *fy > maxFiscalYear {
+		return 0, badInput("%s must be a Buddhist Era year between %d and %d, not %d", arg, minFiscalYear, maxFiscalYear, *fy)
+	}
+	return *fy, nil
+}
+
+// checkRange refuses a range whose end comes before its start.
+func checkRange(arg string, from, to *time.Time) error {
+	if from != nil && to != nil && to.Before(*from) {
+		return badInput("%s: the range ends before it starts", arg)
+	}
+	return nil
+}
+
+func value[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func (r *Resolver) memberQuery(f *model.MemberFilter, o *member.Order) (member.Query, error) {
+	q := member.Query{Order: member.DefaultOrder}
+	if o != nil {
+		q.Order = *o
+	}
+	if f == nil {
+		return q, nil
+	}
+	var err error
+	if q.Filter.ProvinceCode, err = r.checkProvince("filter.provinceCode", f.ProvinceCode); err != nil {
+		return q, err
+	}
+	if q.Filter.OfficeCode, err = r.checkOffice("filter.officeCode", f.OfficeCode); err != nil {
+		return q, err
+	}
+	if err := checkRange("filter.joinedFrom/joinedTo", f.JoinedFrom, f.JoinedTo); err != nil {
+		return q, err
+	}
+	q.Filter.Sector = value(f.Sector)
+	q.Filter.JoinedFrom = value(f.JoinedFrom)
+	q.Filter.JoinedTo = value(f.JoinedTo)
+	return q, nil
+}
+
+func (r *Resolver) factoryQuery(f *model.FactoryFilter, o *factory.Order) (factory.Query, error) {
+	q := factory.Query{Order: factory.DefaultOrder}
+	if o != nil {
+		q.Order = *o
+	}
+	if f == nil {
+		return q, nil
+	}
+	var err error
+	if q.Filter.ProvinceCode, err = r.checkProvince("filter.provinceCode", f.ProvinceCode); err != nil {
+		return q, err
+	}
+	if f.Category != nil && (*f.Category < 1 || *f.Category > 3) {
+		return q, badInput("filter.category must be 1, 2 or 3, not %d", *f.Category)
+	}
+	if f.TypeCode != nil && !r.Catalog.FactoryType(*f.TypeCode) {
+		return q, badInput("filter.typeCode: no factory type has the number %d", *f.TypeCode)
+	}
+	q.Filter.Region = string(value(f.Region))
+	q.Filter.Category = value(f.Category)
+	q.Filter.TypeCode = value(f.TypeCode)
+	q.Filter.Status = value(f.Status)
+	if f.GovernanceCertified != nil {
+		q.Filter.GovernanceCertified = factory.No
+		if *f.GovernanceCertified {
+			q.Filter.GovernanceCertified = factory.Yes
+		}
+	}
+	return q, nil
+}
+
+func (r *Resolver) complaintQuery(f *model.ComplaintFilter, o *complaint.Order) (complaint.Query, error) {
+	q := complaint.Query{Order: complaint.DefaultOrder}
+	if o != nil {
+		q.Order = *o
+	}
+	if f == nil {
+		return q, nil
+	}
+	var err error
+	if q.Filter.ProvinceCode, err = r.checkProvince("filter.provinceCode", f.ProvinceCode); err != nil {
+		return q, err
+	}
+	if q.Filter.FiscalYear, err = checkFiscalYear("filter.fiscalYear", f.FiscalYear); err != nil {
+		return q, err
+	}
+	if err := checkRange("filter.filedFrom/filedTo", f.FiledFrom, f.FiledTo); err != nil {
+		return q, err
+	}
+	q.Filter.Region = string(value(f.Region))
+	q.Filter.Category = value(f.Category)
+	if f.Status != nil {
+		q.Filter.Statuses = complaint.NewStatusSet(f.Status)
+	}
+	q.Filter.FiledFrom = value(f.FiledFrom)
+	q.Filter.FiledTo = value(f.FiledTo)
+	return q, nil
+}
+
+func (r *Resolver) seminarQuery(f *model.SeminarFilter, o *seminar.Order) (seminar.Query, error) {
+	q := seminar.Query{Order: seminar.DefaultOrder}
+	if o != nil {
+		q.Order = *o
+	}
+	if f == nil {
+		return q, nil
+	}
+	var err error
+	if q.Filter.ProvinceCode, err = r.checkProvince("filter.provinceCode", f.ProvinceCode); err != nil {
+		return q, err
+	}
+	if q.Filter.FiscalYear, err = checkFiscalYear("filter.fiscalYear", f.FiscalYear); err != nil {
+		return q, err
+	}
+	q.Filter.Kind = value(f.Kind)
+	q.Filter.Mode = value(f.Mode)
+	return q, nil
+}

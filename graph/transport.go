@@ -1,0 +1,149 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"eilnet/internal/apperr"
+)
+
+// The transports below replace gqlgen's POST and GET transports so that
+// every refused request answers a GraphQL error with extensions.code (gqlgen's
+// own give none, and quote the whole body back), and so that the body is
+// bounded.
+
+// postJSON serves POST requests with a JSON body.
+type postJSON struct {
+	maxBody int64
+}
+
+func (postJSON) Supports(r *http.Request) bool {
+	if r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "application/json"
+}
+
+func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	w.Header().Set("Content-Type", "application/json")
+	start := graphql.Now()
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			writeRequestError(ctx, w, exec, http.StatusRequestEntityTooLarge, apperr.PayloadTooLarge,
+				"the request body is larger than the limit of %d bytes", t.maxBody)
+			return
+		}
+		writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the request body could not be read")
+		return
+	}
+	params := &graphql.RawParams{}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(params); err != nil {
+		writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
+			`the request body must be one JSON object with "query" and optionally "variables" and "operationName"`)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(ctx, w, exec, params, true)
+}
+
+// getQuery serves GET requests with the query in the URL. They may only
+// read: a GET must not change anything.
+type getQuery struct{}
+
+func (getQuery) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+}
+
+func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	w.Header().Set("Content-Type", "application/json")
+	start := graphql.Now()
+	q := r.URL.Query()
+	params := &graphql.RawParams{
+		Query:         q.Get("query"),
+		OperationName: q.Get("operationName"),
+		Headers:       r.Header,
+	}
+	for _, p := range []struct {
+		name string
+		into any
+	}{{"variables", &params.Variables}, {"extensions", &params.Extensions}} {
+		if v := q.Get(p.name); v != "" {
+			dec := json.NewDecoder(bytes.NewReader([]byte(v)))
+			dec.UseNumber()
+			if err := dec.Decode(p.into); err != nil {
+				writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the %s parameter is not a JSON object", p.name)
+				return
+			}
+		}
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(ctx, w, exec, params, false)
+}
+
+// unsupported answers every request the other transports do not take.
+type unsupported struct{}
+
+func (unsupported) Supports(*http.Request) bool { return true }
+
+func (unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Allow", "GET, POST, OPTIONS")
+	status := http.StatusUnsupportedMediaType
+	if r.Method != http.MethodPost {
+		status = http.StatusMethodNotAllowed
+	}
+	writeRequestError(r.Context(), w, exec, status, apperr.BadRequest,
+		"send GraphQL as a POST with Content-Type application/json, or as a GET with the query in the URL")
+}
+
+// execute runs a decoded request; mutations only when allowed.
+func execute(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, params *graphql.RawParams, mutationsAllowed bool) {
+	rc, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		if errcode.GetErrorKind(errs) == errcode.KindProtocol {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		writeJSON(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		return
+	}
+	if !mutationsAllowed && rc.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", "POST")
+		writeRequestError(ctx, w, exec, http.StatusMethodNotAllowed, apperr.BadRequest,
+			"only queries may be sent with GET; send %ss as a POST", rc.Operation.Operation)
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	writeJSON(w, responses(ctx))
+}
+
+func writeRequestError(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, status int, code apperr.Code, format string, args ...any) {
+	w.WriteHeader(status)
+	e := gqlerror.Errorf(format, args...)
+	e.Extensions = map[string]any{"code": string(code)}
+	writeJSON(w, exec.DispatchError(ctx, gqlerror.List{e}))
+}
+
+func writeJSON(w io.Writer, resp *graphql.Response) {
+	// A response is built from marshalled values only, so encoding it
+	// cannot fail; a failed write means the client has gone.
+	b, _ := json.Marshal(resp)
+	w.Write(b)
+}

@@ -1,0 +1,116 @@
+package factory
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"eilnet/internal/page"
+	"eilnet/internal/postgres"
+)
+
+// Store reads factories from PostgreSQL.
+type Store struct {
+	db sqlx.ExtContext
+}
+
+// NewStore returns a Store reading through db.
+func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
+
+const columns = `f.id, f.registration_no, f.name, f.type_code, f.category, f.status, f.province_code,
+       (SELECT d.name_th FROM districts d WHERE d.code = f.district_code) AS district,
+       f.latitude, f.longitude, f.workers, f.registered_on, f.governance_certified`
+
+const byIDs = `SELECT ` + columns + `
+FROM factories f
+WHERE f.id = ANY(:ids)`
+
+// ByIDs returns the factories with the given ids, in no particular order.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]*Factory, error) {
+	var fs []*Factory
+	err := postgres.Select(ctx, s.db, &fs, byIDs, map[string]any{"ids": pq.Array(ids)})
+	return fs, err
+}
+
+const byRegistrationNo = `SELECT ` + columns + `
+FROM factories f
+WHERE f.registration_no = :registration_no`
+
+// ByRegistrationNo returns the factory with the registration number, or
+// nil when there is none.
+func (s *Store) ByRegistrationNo(ctx context.Context, no string) (*Factory, error) {
+	var fs []*Factory
+	if err := postgres.Select(ctx, s.db, &fs, byRegistrationNo, map[string]any{"registration_no": no}); err != nil {
+		return nil, err
+	}
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	return fs[0], nil
+}
+
+var source = page.Source{
+	Columns: columns,
+	From:    "factories f",
+	ID:      "f.id",
+	Filter: `(CAST(:province_code AS text) IS NULL OR f.province_code = :province_code)
+      AND (CAST(:region AS text) IS NULL
+           OR f.province_code IN (SELECT r.code FROM provinces r WHERE r.region = :region))
+      AND (CAST(:category AS smallint) IS NULL OR f.category = :category)
+      AND (CAST(:type_code AS smallint) IS NULL OR f.type_code = :type_code)
+      AND (CAST(:status AS text) IS NULL OR f.status = :status)
+      AND (CAST(:certified AS boolean) IS NULL OR f.governance_certified = :certified)`,
+	Scopes: map[string]page.Scope{
+		ScopeAll:      {Where: "TRUE"},
+		ScopeProvince: {Where: "f.province_code = p.key"},
+	},
+}
+
+type params struct {
+	page.Params
+	ProvinceCode *string `db:"province_code"`
+	Region       *string `db:"region"`
+	Category     *int    `db:"category"`
+	TypeCode     *int    `db:"type_code"`
+	Status       *string `db:"status"`
+	Certified    *bool   `db:"certified"`
+}
+
+func newParams(p page.Params, f Filter) params {
+	ps := params{
+		Params:       p,
+		ProvinceCode: postgres.NullString(f.ProvinceCode),
+		Region:       postgres.NullString(f.Region),
+		Status:       postgres.NullString(string(f.Status)),
+	}
+	if f.Category != 0 {
+		ps.Category = &f.Category
+	}
+	if f.TypeCode != 0 {
+		ps.TypeCode = &f.TypeCode
+	}
+	if f.GovernanceCertified != Any {
+		yes := f.GovernanceCertified == Yes
+		ps.Certified = &yes
+	}
+	return ps
+}
+
+type listRow struct {
+	Parent string `db:"parent"`
+	Factory
+}
+
+// List reads window w of the list q for each parent of kind scope, and
+// answers each parent's rows (one more than the window when more follow).
+func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Factory, error) {
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
+		newParams(page.NewParams(parents, w), q.Filter),
+		func(r *listRow) (string, *Factory) { return r.Parent, &r.Factory })
+}
+
+// Count counts the factories matching f for each parent of kind scope.
+func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
+	return source.Count(ctx, s.db, scope, newParams(page.Params{Parents: parents}, f))
+}

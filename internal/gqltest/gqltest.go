@@ -1,0 +1,126 @@
+// Package gqltest runs eilnet's HTTP handler against a test database and
+// speaks GraphQL to it, for tests.
+package gqltest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"eilnet/graph"
+	"eilnet/internal/dbtest"
+	"eilnet/internal/loader"
+	"eilnet/internal/refdata"
+	"eilnet/internal/web"
+)
+
+// Options tune the server under test.
+type Options struct {
+	// BatchWait overrides the loaders' wait (default 5ms).
+	BatchWait time.Duration
+	// Log receives the server's log (default: discarded).
+	Log *slog.Logger
+}
+
+// Server is the API under test.
+type Server struct {
+	URL string
+	DB  *dbtest.DB
+}
+
+// NewServer serves the API over db, wired as the binary wires it.
+func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
+	tb.Helper()
+	if opts.BatchWait == 0 {
+		opts.BatchWait = 5 * time.Millisecond
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	catalog, err := refdata.Load(context.Background(), db)
+	if err != nil {
+		tb.Fatalf("load reference codes: %v", err)
+	}
+	api := graph.NewHandler(&graph.Resolver{Stores: loader.NewStores(db), Catalog: catalog}, graph.Options{
+		Loader:       loader.Config{Wait: opts.BatchWait},
+		MaxBodyBytes: 1 << 20,
+		Log:          opts.Log,
+	})
+	srv := httptest.NewServer(web.NewHandler(api, db, opts.Log))
+	tb.Cleanup(srv.Close)
+	return &Server{URL: srv.URL, DB: db}
+}
+
+// Response is a GraphQL response with its HTTP status.
+type Response struct {
+	Status     int             `json:"-"`
+	Data       json.RawMessage `json:"data"`
+	Errors     []Error         `json:"errors"`
+	Extensions map[string]any  `json:"extensions"`
+}
+
+// Error is a GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the error's extensions.code.
+func (e Error) Code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+// Query posts query with vars and fails the test on transport errors.
+func (s *Server) Query(tb testing.TB, query string, vars map[string]any) Response {
+	tb.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		tb.Fatalf("encode request: %v", err)
+	}
+	return s.Post(tb, "application/json", body)
+}
+
+// Post sends a raw body to /query.
+func (s *Server) Post(tb testing.TB, contentType string, body []byte) Response {
+	tb.Helper()
+	resp, err := http.Post(s.URL+"/query", contentType, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatalf("post: %v", err)
+	}
+	defer resp.Body.Close()
+	return Decode(tb, resp)
+}
+
+// Decode reads a GraphQL response.
+func Decode(tb testing.TB, resp *http.Response) Response {
+	tb.Helper()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("read response: %v", err)
+	}
+	var r Response
+	if err := json.Unmarshal(raw, &r); err != nil {
+		tb.Fatalf("response (HTTP %d) is not GraphQL JSON: %v\n%s", resp.StatusCode, err, raw)
+	}
+	r.Status = resp.StatusCode
+	return r
+}
+
+// MustData fails the test when r has errors, and decodes its data into v.
+func (r Response) MustData(tb testing.TB, v any) {
+	tb.Helper()
+	if len(r.Errors) > 0 {
+		tb.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		tb.Fatalf("decode data: %v\n%s", err, r.Data)
+	}
+}

@@ -1,0 +1,125 @@
+package member
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"eilnet/internal/page"
+	"eilnet/internal/postgres"
+)
+
+// Store reads members from PostgreSQL.
+type Store struct {
+	db sqlx.ExtContext
+}
+
+// NewStore returns a Store reading through db.
+func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
+
+const columns = `m.id, m.full_name, m.sector, m.joined_on, m.province_code, m.office_code,
+       m.factory_id, m.phone, m.email`
+
+const byIDs = `SELECT ` + columns + `
+FROM members m
+WHERE m.id = ANY(:ids)`
+
+// ByIDs returns the members with the given ids, in no particular order.
+func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]*Member, error) {
+	var ms []*Member
+	err := postgres.Select(ctx, s.db, &ms, byIDs, map[string]any{"ids": pq.Array(ids)})
+	return ms, err
+}
+
+const byFactories = `SELECT ` + columns + `
+FROM members m
+WHERE m.factory_id = ANY(:ids)
+ORDER BY m.factory_id, m.joined_on, m.id`
+
+// ByFactories returns the operators of the given factories, each factory's
+// in order of joining.
+func (s *Store) ByFactories(ctx context.Context, factoryIDs []int64) ([]*Member, error) {
+	var ms []*Member
+	err := postgres.Select(ctx, s.db, &ms, byFactories, map[string]any{"ids": pq.Array(factoryIDs)})
+	return ms, err
+}
+
+// Investigator is a member assigned to check a complaint.
+type Investigator struct {
+	ComplaintID int64 `db:"complaint_id"`
+	Member
+}
+
+const byComplaints = `SELECT ci.complaint_id, ` + columns + `
+FROM complaint_investigators ci
+JOIN members m ON m.id = ci.member_id
+WHERE ci.complaint_id = ANY(:ids)
+ORDER BY ci.complaint_id, m.joined_on, m.id`
+
+// Investigators returns the investigators of the given complaints, each
+// complaint's in order of joining.
+func (s *Store) Investigators(ctx context.Context, complaintIDs []int64) ([]*Investigator, error) {
+	var is []*Investigator
+	err := postgres.Select(ctx, s.db, &is, byComplaints, map[string]any{"ids": pq.Array(complaintIDs)})
+	return is, err
+}
+
+var source = page.Source{
+	Columns: columns,
+	From:    "members m",
+	ID:      "m.id",
+	Filter: `(CAST(:sector AS text) IS NULL OR m.sector = :sector)
+      AND (CAST(:province_code AS text) IS NULL OR m.province_code = :province_code)
+      AND (CAST(:office_code AS text) IS NULL OR m.office_code = :office_code)
+      AND (CAST(:joined_from AS date) IS NULL OR m.joined_on >= :joined_from)
+      AND (CAST(:joined_to AS date) IS NULL OR m.joined_on <= :joined_to)`,
+	Scopes: map[string]page.Scope{
+		ScopeAll:      {Where: "TRUE"},
+		ScopeProvince: {Where: "m.province_code = p.key"},
+		ScopeOffice:   {Where: "m.office_code = p.key"},
+		ScopeSeminar: {
+			Join:  "JOIN attendances a ON a.member_id = m.id",
+			Where: "a.seminar_id = CAST(p.key AS bigint)",
+		},
+	},
+}
+
+type params struct {
+	page.Params
+	Sector       *string    `db:"sector"`
+	ProvinceCode *string    `db:"province_code"`
+	OfficeCode   *string    `db:"office_code"`
+	JoinedFrom   *time.Time `db:"joined_from"`
+	JoinedTo     *time.Time `db:"joined_to"`
+}
+
+func newParams(p page.Params, f Filter) params {
+	return params{
+		Params:       p,
+		Sector:       postgres.NullString(string(f.Sector)),
+		ProvinceCode: postgres.NullString(f.ProvinceCode),
+		OfficeCode:   postgres.NullString(f.OfficeCode),
+		JoinedFrom:   postgres.NullTime(f.JoinedFrom),
+		JoinedTo:     postgres.NullTime(f.JoinedTo),
+	}
+}
+
+type listRow struct {
+	Parent string `db:"parent"`
+	Member
+}
+
+// List reads window w of the list q for each parent of kind scope, and
+// answers each parent's rows (one more than the window when more follow).
+func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Member, error) {
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
+		newParams(page.NewParams(parents, w), q.Filter),
+		func(r *listRow) (string, *Member) { return r.Parent, &r.Member })
+}
+
+// Count counts the members matching f for each parent of kind scope.
+func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
+	return source.Count(ctx, s.db, scope, newParams(page.Params{Parents: parents}, f))
+}

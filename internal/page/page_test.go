@@ -1,0 +1,90 @@
+package page
+
+import (
+	"testing"
+
+	"eilnet/internal/apperr"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestWindow(t *testing.T) {
+	list := NewListID("members", "province", "40")
+	other := NewListID("members", "province", "41")
+	date := Encode(list, "2023-12-20", 42)
+	cases := []struct {
+		name    string
+		first   *int
+		after   *string
+		kind    KeyKind
+		want    Window
+		wantErr bool
+	}{
+		{"defaults", nil, nil, KeyDate, Window{First: DefaultFirst}, false},
+		{"zero", ptr(0), nil, KeyDate, Window{First: 0}, false},
+		{"largest", ptr(MaxFirst), nil, KeyDate, Window{First: MaxFirst}, false},
+		{"too large", ptr(MaxFirst + 1), nil, KeyDate, Window{}, true},
+		{"negative", ptr(-1), nil, KeyDate, Window{}, true},
+		{"after", ptr(5), &date, KeyDate, Window{First: 5, After: Cursor{Key: "2023-12-20", ID: 42}, HasAfter: true}, false},
+		{"cursor of another list", nil, ptr(Encode(other, "2023-12-20", 42)), KeyDate, Window{}, true},
+		{"key of another kind", nil, ptr(Encode(list, "สมชาย", 42)), KeyDate, Window{}, true},
+		{"timestamp key", nil, ptr(Encode(list, "2023-12-20T02:30:00.123456Z", 7)), KeyTime,
+			Window{First: DefaultFirst, After: Cursor{Key: "2023-12-20T02:30:00.123456Z", ID: 7}, HasAfter: true}, false},
+		{"integer key out of range", nil, ptr(Encode(list, "99999999999", 7)), KeyInt, Window{}, true},
+		{"text key with NUL", nil, ptr(Encode(list, "a\x00b", 7)), KeyText, Window{}, true},
+		{"text key with a colon", nil, ptr(Encode(list, "a:b:c", 7)), KeyText,
+			Window{First: DefaultFirst, After: Cursor{Key: "a:b:c", ID: 7}, HasAfter: true}, false},
+		{"not base64", nil, ptr("!!!"), KeyText, Window{}, true},
+		{"base64 of something else", nil, ptr("aGVsbG8"), KeyText, Window{}, true},
+		{"empty", nil, ptr(""), KeyText, Window{}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := NewWindow(c.first, c.after, list, c.kind)
+			if c.wantErr {
+				if apperr.CodeOf(err) != apperr.BadUserInput {
+					t.Fatalf("error %v, want BAD_USER_INPUT", err)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Fatalf("NewWindow = %+v, %v; want %+v", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestBuild(t *testing.T) {
+	list := NewListID("x")
+	key := func(n int) (string, int64) { return "k", int64(n) }
+	p := Build([]int{1, 2, 3}, Window{First: 2}, list, key)
+	if len(p.Nodes) != 2 || !p.HasNextPage || p.HasPreviousPage || *p.EndCursor() != Encode(list, "k", 2) {
+		t.Errorf("page of 2 from 3 rows: %+v", p)
+	}
+	p = Build([]int{1, 2}, Window{First: 2, HasAfter: true}, list, key)
+	if len(p.Nodes) != 2 || p.HasNextPage || !p.HasPreviousPage || *p.StartCursor() != Encode(list, "k", 1) {
+		t.Errorf("last page: %+v", p)
+	}
+	p = Build([]int(nil), Window{First: 2}, list, key)
+	if len(p.Nodes) != 0 || p.StartCursor() != nil || p.EndCursor() != nil || p.HasNextPage {
+		t.Errorf("empty page: %+v", p)
+	}
+}
+
+func FuzzCursor(f *testing.F) {
+	list := NewListID("complaints", "all", "")
+	f.Add(Encode(list, "2024-01-01T00:00:00Z", 1))
+	f.Add("MTpxOjE6")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, k := range []KeyKind{KeyText, KeyInt, KeyDate, KeyTime} {
+			w, err := NewWindow(nil, &s, list, k)
+			if err == nil && (!w.HasAfter || Encode(list, w.After.Key, w.After.ID) == "") {
+				t.Fatalf("accepted %q as %+v", s, w)
+			}
+			if err != nil && apperr.CodeOf(err) != apperr.BadUserInput {
+				t.Fatalf("error of another kind: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,140 @@
+package page
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"eilnet/internal/postgres"
+)
+
+// Source is the SQL of one kind of list, as constant fragments that the
+// list queries are assembled from. Values never enter the SQL text: they are
+// :named parameters.
+//
+// Every list is read for many parents at once: the parent keys arrive as
+// the text array :parents, and each parent's rows are found by a LATERAL
+// subquery, so the first N rows of every parent cost one statement. A list
+// without parent (a root connection) is the scope whose condition is TRUE,
+// read for the single parent "".
+type Source struct {
+	// Columns is the select list of a row.
+	Columns string
+	// From names the table and its alias.
+	From string
+	// ID is the row's unique id column, the last sort key of every order.
+	ID string
+	// Filter holds the filter's conditions: each must hold when its
+	// parameter is set and be true when it is NULL.
+	Filter string
+	// Scopes maps each kind of parent to how its rows are found.
+	Scopes map[string]Scope
+}
+
+// Scope selects the rows of one parent, whose key is p.key (text).
+type Scope struct {
+	// Join is added after From, e.g. to go through a link table.
+	Join string
+	// Where is the condition on p.key.
+	Where string
+}
+
+// SortKey is the expression a list is ordered by, before the id.
+type SortKey struct {
+	// Expr is the SQL expression; an index must exist on exactly it.
+	Expr string
+	// Type is the SQL type a cursor's key is cast to.
+	Type string
+	// Kind is how a cursor's key is checked before it reaches SQL.
+	Kind KeyKind
+}
+
+// Params are the parameters every list query takes; a domain embeds them
+// in its own parameter struct next to its filter's.
+type Params struct {
+	Parents  pq.StringArray `db:"parents"`
+	Limit    int            `db:"limit"`
+	AfterKey *string        `db:"after_key"`
+	AfterID  *int64         `db:"after_id"`
+}
+
+// NewParams are the parameters that read window w for each of parents: one
+// row more than the page, to tell whether more follow.
+func NewParams(parents []string, w Window) Params {
+	p := Params{Parents: parents, Limit: w.First + 1}
+	if w.HasAfter {
+		p.AfterKey, p.AfterID = &w.After.Key, &w.After.ID
+	}
+	return p
+}
+
+// PageQuery is the statement that reads a page of every parent of kind
+// scope, sorted by key in direction dir. It answers the parent's key as
+// column "parent" before the row's columns.
+func (s Source) PageQuery(scope string, key SortKey, dir Direction) string {
+	sc := s.Scopes[scope]
+	order, after := key.Expr+" ASC, "+s.ID+" ASC", ">"
+	if dir == Desc {
+		order, after = key.Expr+" DESC, "+s.ID+" DESC", "<"
+	}
+	return `SELECT p.key AS parent, t.*
+FROM unnest(CAST(:parents AS text[])) AS p(key)
+CROSS JOIN LATERAL (
+    SELECT ` + s.Columns + `
+    FROM ` + s.From + ` ` + sc.Join + `
+    WHERE (` + sc.Where + `)
+      AND (` + s.Filter + `)
+      AND (CAST(:after_key AS ` + key.Type + `) IS NULL
+           OR (` + key.Expr + `, ` + s.ID + `) ` + after + ` (CAST(:after_key AS ` + key.Type + `), CAST(:after_id AS bigint)))
+    ORDER BY ` + order + `
+    LIMIT :limit
+) AS t`
+}
+
+// CountQuery is the statement that counts the matching rows of every
+// parent of kind scope, as columns "parent" and "count".
+func (s Source) CountQuery(scope string) string {
+	sc := s.Scopes[scope]
+	return `SELECT p.key AS parent, (
+    SELECT count(*)
+    FROM ` + s.From + ` ` + sc.Join + `
+    WHERE (` + sc.Where + `)
+      AND (` + s.Filter + `)
+) AS count
+FROM unnest(CAST(:parents AS text[])) AS p(key)`
+}
+
+// List runs src's page query for scope, sorted by key in direction dir,
+// with parameters arg, and groups the rows by parent. Rows are scanned into
+// R, which pairs the parent with the row T, unwrap separates them.
+func List[R, T any](ctx context.Context, db sqlx.ExtContext, src Source, scope string, key SortKey, dir Direction,
+	arg any, unwrap func(*R) (string, *T)) (map[string][]*T, error) {
+	var rows []*R
+	if err := postgres.Select(ctx, db, &rows, src.PageQuery(scope, key, dir), arg); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]*T)
+	for _, r := range rows {
+		parent, t := unwrap(r)
+		out[parent] = append(out[parent], t)
+	}
+	return out, nil
+}
+
+// Count runs src's count query for scope with parameters arg, and answers
+// each parent's count.
+func (s Source) Count(ctx context.Context, db sqlx.ExtContext, scope string, arg any) (map[string]int, error) {
+	var counts []struct {
+		Parent string `db:"parent"`
+		Count  int    `db:"count"`
+	}
+	if err := postgres.Select(ctx, db, &counts, s.CountQuery(scope), arg); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(counts))
+	for _, c := range counts {
+		out[c.Parent] = c.Count
+	}
+	return out, nil
+}

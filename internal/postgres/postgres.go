@@ -1,0 +1,85 @@
+// Package postgres opens and migrates eilnet's PostgreSQL database.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // registers the "postgres" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"eilnet/migrations"
+)
+
+// Open connects to the database named by dsn (a URL or key=value string,
+// completed by libpq's PG* environment variables) and checks that it answers.
+func Open(ctx context.Context, dsn string) (*sqlx.DB, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// Two cores serve at most a few dozen useful concurrent statements; more
+	// connections only queue inside PostgreSQL.
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// Migrate applies every migration not yet applied. A PostgreSQL advisory
+// lock makes concurrent start-ups of several servers safe.
+func Migrate(ctx context.Context, db *sqlx.DB, log *slog.Logger) error {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db.DB, migrations.FS,
+		goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migration applied", "source", r.Source.Path, "duration", r.Duration)
+	}
+	return nil
+}
+
+// Select runs query, whose parameters are :names taken from arg's db tags,
+// and scans every row into dest, a pointer to a slice.
+func Select(ctx context.Context, db sqlx.ExtContext, dest any, query string, arg any) error {
+	bound, args, err := db.BindNamed(query, arg)
+	if err != nil {
+		return fmt.Errorf("bind query: %w", err)
+	}
+	return sqlx.SelectContext(ctx, db, dest, bound, args...)
+}
+
+// NullString is s as an optional parameter: NULL when empty.
+func NullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// NullTime is t as an optional parameter: NULL when zero.
+func NullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

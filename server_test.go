@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"eilnet/internal/config"
+	"eilnet/internal/dbtest"
+	"eilnet/internal/gqltest"
+	"eilnet/internal/seed"
+)
+
+// logWatch collects run's log and tells the address it listens on.
+type logWatch struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	addr  chan string
+	found bool
+}
+
+func newLogWatch() *logWatch { return &logWatch{addr: make(chan string, 1)} }
+
+func (w *logWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	for _, line := range strings.Split(string(p), "\n") {
+		var entry struct{ Msg, Addr string }
+		if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "listening" && !w.found {
+			w.found = true
+			w.addr <- entry.Addr
+		}
+	}
+	return len(p), nil
+}
+
+func (w *logWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// startServer starts run with args against databaseURL and answers the
+// server's base URL and a function that stops it (once, however often it
+// is called) and returns run's error.
+func startServer(t *testing.T, databaseURL string, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := newLogWatch()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, env(map[string]string{"DATABASE_URL": databaseURL}), logs) }()
+	select {
+	case addr := <-logs.addr:
+		port := addr[strings.LastIndex(addr, ":"):]
+		return "http://127.0.0.1" + port, sync.OnceValue(func() error {
+			cancel()
+			select {
+			case err := <-done:
+				return err
+			case <-time.After(30 * time.Second):
+				return errors.New("run did not return within 30 s after its context ended")
+			}
+		})
+	case err := <-done:
+		cancel()
+		t.Fatalf("run ended before listening: %v\n%s", err, logs)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatalf("run did not listen within a minute\n%s", logs)
+	}
+	return "", nil
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServe(t *testing.T) {
+	db := dbtest.Seeded(t)
+	base, stop := startServer(t, db.URL, "serve", "--port", "0")
+	defer stop()
+
+	if status, body := get(t, base+"/healthz"); status != 200 || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", status, body)
+	}
+	if status, body := get(t, base+"/readyz"); status != 200 || body != "ok\n" {
+		t.Errorf("/readyz: %d %q", status, body)
+	}
+	if status, body := get(t, base+"/"); status != 200 || !strings.Contains(body, "/query") {
+		t.Errorf("playground: %d %q", status, body[:min(len(body), 200)])
+	}
+	s := &gqltest.Server{URL: base}
+	var data struct{ Province struct{ NameTh string } }
+	s.Query(t, `{ province(code: "40") { nameTh } }`, nil).MustData(t, &data)
+	if data.Province.NameTh != "ขอนแก่น" {
+		t.Errorf("province 40 = %+v", data)
+	}
+
+	// The database goes away: not ready, but alive; then back.
+	admin := dbtest.Admin(t)
+	if _, err := admin.Exec(`ALTER DATABASE ` + db.Name() + ` ALLOW_CONNECTIONS false`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, db.Name()); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := get(t, base+"/readyz"); status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz without database: %d, want 503", status)
+	}
+	if status, _ := get(t, base+"/healthz"); status != 200 {
+		t.Errorf("/healthz without database: %d, want 200", status)
+	}
+	if _, err := admin.Exec(`ALTER DATABASE ` + db.Name() + ` ALLOW_CONNECTIONS true`); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := get(t, base+"/readyz"); status != 200 {
+		t.Errorf("/readyz with the database back: %d, want 200", status)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run after stop: %v", err)
+	}
+}
+
+// SIGTERM (here: the end of run's context) lets in-flight requests finish.
+func TestGracefulShutdown(t *testing.T) {
+	db := dbtest.Seeded(t)
+	// A long batch wait keeps a three-level query in flight for over 600 ms.
+	base, stop := startServer(t, db.URL, "serve", "--port", "0", "--batch-wait", "200ms")
+	body := []byte(`{"query": "{ provinces(region: NORTHEAST) { code factories(first: 2) { nodes { complaints(first: 1) { totalCount } } } } }"}`)
+	type result struct {
+		status int
+		body   []byte
+		err    error
+		at     time.Time
+	}
+	answered := make(chan result, 1)
+	go func() {
+		resp, err := http.Post(base+"/query", "application/json", bytes.NewReader(body))
+		if err != nil {
+			answered <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		answered <- result{resp.StatusCode, b, err, time.Now()}
+	}()
+	time.Sleep(100 * time.Millisecond)
+	stopping := time.Now()
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+
+	r := <-answered
+	if r.err != nil || r.status != 200 || !bytes.Contains(r.body, []byte(`"totalCount"`)) || bytes.Contains(r.body, []byte(`"errors"`)) {
+		t.Fatalf("in-flight request: %v, HTTP %d, %s", r.err, r.status, r.body)
+	}
+	if !r.at.After(stopping) {
+		t.Fatal("the request was answered before the shutdown began: the test proves nothing")
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("the server still answers after shutting down")
+	}
+}
+
+func TestCommands(t *testing.T) {
+	db := dbtest.Empty(t)
+	vars := env(map[string]string{"DATABASE_URL": db.URL})
+	var logs bytes.Buffer
+	ctx := context.Background()
+	members := func() int {
+		t.Helper()
+		var n int
+		if err := db.Get(&n, `SELECT count(*) FROM members`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := run(ctx, []string{"migrate"}, vars, &logs); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, &logs)
+	}
+	// serve --demo seeds an empty database, once.
+	for range 2 {
+		_, stop := startServer(t, db.URL, "serve", "--demo", "--port", "0")
+		if err := stop(); err != nil {
+			t.Fatalf("serve --demo: %v", err)
+		}
+		if n := members(); n != 11500 {
+			t.Fatalf("%d members after serve --demo", n)
+		}
+	}
+	if err := run(ctx, []string{"seed"}, vars, &logs); !errors.Is(err, seed.ErrNotEmpty) {
+		t.Errorf("seed on a seeded database: %v, want ErrNotEmpty", err)
+	}
+	other := dbtest.Empty(t)
+	if err := run(ctx, []string{"seed", "--scale", "1"}, env(map[string]string{"DATABASE_URL": other.URL}), &logs); err != nil {
+		t.Fatalf("seed: %v\n%s", err, &logs)
+	}
+
+	for _, bad := range [][]string{{"seed", "--scale", "0"}, {"serve", "--port", "http"}, {"frobnicate"}, {"serve", "extra"}} {
+		var out bytes.Buffer
+		if err := run(ctx, bad, vars, &out); err == nil || out.Len() == 0 {
+			t.Errorf("%v: error %v, usage %q", bad, err, &out)
+		}
+	}
+	var help bytes.Buffer
+	if err := run(ctx, []string{"--help"}, vars, &help); !errors.Is(err, config.ErrHelp) || !strings.Contains(help.String(), "DATABASE_URL") {
+		t.Errorf("--help: %v\n%s", err, &help)
+	}
+}
