@@ -53,7 +53,7 @@ func Migrate(ctx context.Context, db *sqlx.DB, log *slog.Logger) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, r := range results {
-		log.Info("migration applied", "source", r.Source.Path, "duration", r.Duration)
+		log.Info("migration applied", "source", r.Source.Path, "duration", r.Duration.String())
 	}
 	return nil
 }

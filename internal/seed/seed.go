@@ -61,6 +61,6 @@ func Fill(ctx context.Context, db *sqlx.DB, scale int, log *slog.Logger) error {
 	log.Info("demo network seeded", "scale", scale,
 		"factories", len(net.Factories), "members", len(net.Members), "complaints", len(net.Complaints),
 		"events", len(net.Events), "seminars", len(net.Seminars), "attendances", len(net.Attendances),
-		"awards", len(net.Awards), "generate", generated.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
+		"awards", len(net.Awards), "generate", generated.Round(time.Millisecond).String(), "total", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
