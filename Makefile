@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build run test check generate
+.PHONY: build run test check generate bench
 
 build:
 	$(GO) build -o bin/eilnet .
@@ -31,3 +31,10 @@ check:
 
 generate:
 	$(GO) generate ./...
+
+# Loads demo databases of scale 1 and 10 and measures eilnet against its
+# N+1 baseline and the raw-SQL minimum; writes docs/benchmarks.md. Takes
+# about ten minutes.
+bench: build
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/rakyll/hey@v0.1.5
+	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench

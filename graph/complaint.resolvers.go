@@ -18,37 +18,37 @@ import (
 )
 
 func (r *complaintResolver) Province(ctx context.Context, obj *complaint.Complaint) (*province.Province, error) {
-	return loader.For(ctx).Province(ctx, obj.ProvinceCode)
+	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
 }
 
 func (r *complaintResolver) Factory(ctx context.Context, obj *complaint.Complaint) (*factory.Factory, error) {
 	if obj.FactoryID == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Factory(ctx, *obj.FactoryID)
+	return loader.For(ctx).Factory.Load(ctx, *obj.FactoryID)
 }
 
 func (r *complaintResolver) HandledBy(ctx context.Context, obj *complaint.Complaint) (*office.Office, error) {
-	return loader.For(ctx).Office(ctx, obj.HandledBy)
+	return loader.For(ctx).Office.Load(ctx, obj.HandledBy)
 }
 
 func (r *complaintResolver) FiledBy(ctx context.Context, obj *complaint.Complaint) (*member.Member, error) {
 	if obj.FiledBy == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Member(ctx, *obj.FiledBy)
+	return loader.For(ctx).Member.Load(ctx, *obj.FiledBy)
 }
 
 func (r *complaintResolver) Investigators(ctx context.Context, obj *complaint.Complaint) ([]*member.Member, error) {
-	return loader.For(ctx).Investigators(ctx, obj.ID)
+	return loader.For(ctx).Investigators.Load(ctx, obj.ID)
 }
 
 func (r *complaintResolver) Timeline(ctx context.Context, obj *complaint.Complaint) ([]*complaint.Event, error) {
-	return loader.For(ctx).Timeline(ctx, obj.ID)
+	return loader.For(ctx).Timeline.Load(ctx, obj.ID)
 }
 
 func (r *complaintConnectionResolver) Edges(ctx context.Context, obj *model.ComplaintConnection) ([]*model.ComplaintEdge, error) {
-	p, err := loader.For(ctx).ComplaintPage(ctx, obj.Page)
+	p, err := loader.For(ctx).ComplaintPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (r *complaintConnectionResolver) Edges(ctx context.Context, obj *model.Comp
 }
 
 func (r *complaintConnectionResolver) Nodes(ctx context.Context, obj *model.ComplaintConnection) ([]*complaint.Complaint, error) {
-	p, err := loader.For(ctx).ComplaintPage(ctx, obj.Page)
+	p, err := loader.For(ctx).ComplaintPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (r *complaintConnectionResolver) Nodes(ctx context.Context, obj *model.Comp
 }
 
 func (r *complaintConnectionResolver) PageInfo(ctx context.Context, obj *model.ComplaintConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).ComplaintPage(ctx, obj.Page)
+	p, err := loader.For(ctx).ComplaintPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -74,15 +74,17 @@ func (r *complaintConnectionResolver) PageInfo(ctx context.Context, obj *model.C
 }
 
 func (r *complaintConnectionResolver) TotalCount(ctx context.Context, obj *model.ComplaintConnection) (int, error) {
-	return loader.For(ctx).ComplaintCount(ctx, obj.Count)
+	return loader.For(ctx).ComplaintCount.Load(ctx, obj.Count)
 }
 
 func (r *queryResolver) Complaints(ctx context.Context, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(complaint.ScopeAll, "", first, after, filter, orderBy)
+	c, err := r.complaintConnection(complaint.ScopeAll, "", first, after, filter, orderBy)
+	return lookAhead(ctx, r.Resolver, c, err)
 }
 
 func (r *queryResolver) Complaint(ctx context.Context, referenceNo string) (*complaint.Complaint, error) {
-	return r.Stores.Complaints.ByReferenceNo(ctx, referenceNo)
+	c, err := r.Stores.Complaints.ByReferenceNo(ctx, referenceNo)
+	return lookAhead(ctx, r.Resolver, c, err)
 }
 
 func (r *Resolver) Complaint() ComplaintResolver { return &complaintResolver{r} }

@@ -70,7 +70,7 @@ func idKey(id int64) string { return strconv.FormatInt(id, 10) }
 func edges[T, E any](p *page.Page[T], edge func(cursor string, node T) E) []E {
 	out := make([]E, len(p.Nodes))
 	for i, n := range p.Nodes {
-		out[i] = edge(p.Cursors[i], n)
+		out[i] = edge(p.Cursor(i), n)
 	}
 	return out
 }

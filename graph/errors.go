@@ -28,9 +28,16 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if _, ok := gqlErr.Extensions["code"]; ok && gqlErr.Err == nil {
 			return gqlErr
 		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			log.WarnContext(ctx, "request ended before its answer", "path", gqlErr.Path.String(), "err", err)
-		} else {
+		// The SQL of a request that runs out of time is cancelled and fails
+		// with PostgreSQL's own error; the request's context tells why.
+		switch ctx.Err() {
+		case context.DeadlineExceeded:
+			gqlErr.Message = "the request took longer than the server allows"
+			gqlErr.Extensions = map[string]any{"code": string(apperr.Timeout)}
+			return gqlErr
+		case context.Canceled:
+			log.WarnContext(ctx, "client went away before the answer", "path", gqlErr.Path.String(), "err", err)
+		default:
 			log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 		}
 		return &gqlerror.Error{

@@ -17,11 +17,11 @@ import (
 )
 
 func (r *factoryResolver) Province(ctx context.Context, obj *factory.Factory) (*province.Province, error) {
-	return loader.For(ctx).Province(ctx, obj.ProvinceCode)
+	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
 }
 
 func (r *factoryResolver) Operators(ctx context.Context, obj *factory.Factory) ([]*member.Member, error) {
-	return loader.For(ctx).Operators(ctx, obj.ID)
+	return loader.For(ctx).Operators.Load(ctx, obj.ID)
 }
 
 func (r *factoryResolver) Complaints(ctx context.Context, obj *factory.Factory, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
@@ -29,7 +29,7 @@ func (r *factoryResolver) Complaints(ctx context.Context, obj *factory.Factory, 
 }
 
 func (r *factoryConnectionResolver) Edges(ctx context.Context, obj *model.FactoryConnection) ([]*model.FactoryEdge, error) {
-	p, err := loader.For(ctx).FactoryPage(ctx, obj.Page)
+	p, err := loader.For(ctx).FactoryPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (r *factoryConnectionResolver) Edges(ctx context.Context, obj *model.Factor
 }
 
 func (r *factoryConnectionResolver) Nodes(ctx context.Context, obj *model.FactoryConnection) ([]*factory.Factory, error) {
-	p, err := loader.For(ctx).FactoryPage(ctx, obj.Page)
+	p, err := loader.For(ctx).FactoryPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (r *factoryConnectionResolver) Nodes(ctx context.Context, obj *model.Factor
 }
 
 func (r *factoryConnectionResolver) PageInfo(ctx context.Context, obj *model.FactoryConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).FactoryPage(ctx, obj.Page)
+	p, err := loader.For(ctx).FactoryPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -53,15 +53,17 @@ func (r *factoryConnectionResolver) PageInfo(ctx context.Context, obj *model.Fac
 }
 
 func (r *factoryConnectionResolver) TotalCount(ctx context.Context, obj *model.FactoryConnection) (int, error) {
-	return loader.For(ctx).FactoryCount(ctx, obj.Count)
+	return loader.For(ctx).FactoryCount.Load(ctx, obj.Count)
 }
 
 func (r *queryResolver) Factories(ctx context.Context, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) (*model.FactoryConnection, error) {
-	return r.factoryConnection(factory.ScopeAll, "", first, after, filter, orderBy)
+	c, err := r.factoryConnection(factory.ScopeAll, "", first, after, filter, orderBy)
+	return lookAhead(ctx, r.Resolver, c, err)
 }
 
 func (r *queryResolver) Factory(ctx context.Context, registrationNo string) (*factory.Factory, error) {
-	return r.Stores.Factories.ByRegistrationNo(ctx, registrationNo)
+	f, err := r.Stores.Factories.ByRegistrationNo(ctx, registrationNo)
+	return lookAhead(ctx, r.Resolver, f, err)
 }
 
 func (r *Resolver) Factory() FactoryResolver { return &factoryResolver{r} }

@@ -1711,8 +1711,9 @@ Conventions used throughout:
 - Errors carry ` + "`" + `extensions.code` + "`" + `: ` + "`" + `BAD_USER_INPUT` + "`" + ` for arguments that cannot be
   served (a bad cursor, ` + "`" + `first` + "`" + ` out of range, an unknown code in a filter),
   ` + "`" + `GRAPHQL_PARSE_FAILED` + "`" + `, ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + `, ` + "`" + `BAD_REQUEST` + "`" + ` (not a
-  GraphQL request), ` + "`" + `PAYLOAD_TOO_LARGE` + "`" + ` and ` + "`" + `INTERNAL_SERVER_ERROR` + "`" + ` (details
-  are only in the server log).
+  GraphQL request), ` + "`" + `PAYLOAD_TOO_LARGE` + "`" + `, ` + "`" + `TIMEOUT` + "`" + ` (the request took longer
+  than the server allows) and ` + "`" + `INTERNAL_SERVER_ERROR` + "`" + ` (details are only in the
+  server log).
 """
 schema {
   query: Query

@@ -18,7 +18,10 @@ type Options struct {
 	Loader loader.Config
 	// MaxBodyBytes bounds a POST request's body.
 	MaxBodyBytes int64
-	Log          *slog.Logger
+	// Debug adds the request's SQL statement count and time to every
+	// response, as extensions.sql.
+	Debug bool
+	Log   *slog.Logger
 }
 
 // NewHandler serves GraphQL over HTTP (POST with a JSON body, or GET with
@@ -34,6 +37,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AddTransport(unsupported{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
+	srv.Use(observe{debug: opts.Debug})
 	srv.SetErrorPresenter(presentError(opts.Log))
 	srv.SetRecoverFunc(recoverPanic(opts.Log))
 	return loader.Middleware(r.Stores, opts.Loader)(srv)

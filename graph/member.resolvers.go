@@ -20,18 +20,18 @@ import (
 )
 
 func (r *memberResolver) Province(ctx context.Context, obj *member.Member) (*province.Province, error) {
-	return loader.For(ctx).Province(ctx, obj.ProvinceCode)
+	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
 }
 
 func (r *memberResolver) Office(ctx context.Context, obj *member.Member) (*office.Office, error) {
-	return loader.For(ctx).Office(ctx, obj.OfficeCode)
+	return loader.For(ctx).Office.Load(ctx, obj.OfficeCode)
 }
 
 func (r *memberResolver) Factory(ctx context.Context, obj *member.Member) (*factory.Factory, error) {
 	if obj.FactoryID == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Factory(ctx, *obj.FactoryID)
+	return loader.For(ctx).Factory.Load(ctx, *obj.FactoryID)
 }
 
 func (r *memberResolver) Seminars(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {
@@ -39,7 +39,7 @@ func (r *memberResolver) Seminars(ctx context.Context, obj *member.Member, first
 }
 
 func (r *memberResolver) Awards(ctx context.Context, obj *member.Member) ([]*award.Award, error) {
-	return loader.For(ctx).MemberAwards(ctx, obj.ID)
+	return loader.For(ctx).MemberAwards.Load(ctx, obj.ID)
 }
 
 func (r *memberResolver) ComplaintsFiled(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
@@ -47,7 +47,7 @@ func (r *memberResolver) ComplaintsFiled(ctx context.Context, obj *member.Member
 }
 
 func (r *memberConnectionResolver) Edges(ctx context.Context, obj *model.MemberConnection) ([]*model.MemberEdge, error) {
-	p, err := loader.For(ctx).MemberPage(ctx, obj.Page)
+	p, err := loader.For(ctx).MemberPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (r *memberConnectionResolver) Edges(ctx context.Context, obj *model.MemberC
 }
 
 func (r *memberConnectionResolver) Nodes(ctx context.Context, obj *model.MemberConnection) ([]*member.Member, error) {
-	p, err := loader.For(ctx).MemberPage(ctx, obj.Page)
+	p, err := loader.For(ctx).MemberPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (r *memberConnectionResolver) Nodes(ctx context.Context, obj *model.MemberC
 }
 
 func (r *memberConnectionResolver) PageInfo(ctx context.Context, obj *model.MemberConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).MemberPage(ctx, obj.Page)
+	p, err := loader.For(ctx).MemberPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +71,12 @@ func (r *memberConnectionResolver) PageInfo(ctx context.Context, obj *model.Memb
 }
 
 func (r *memberConnectionResolver) TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error) {
-	return loader.For(ctx).MemberCount(ctx, obj.Count)
+	return loader.For(ctx).MemberCount.Load(ctx, obj.Count)
 }
 
 func (r *queryResolver) Members(ctx context.Context, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
-	return r.memberConnection(member.ScopeAll, "", first, after, filter, orderBy)
+	c, err := r.memberConnection(member.ScopeAll, "", first, after, filter, orderBy)
+	return lookAhead(ctx, r.Resolver, c, err)
 }
 
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"sync"
 
 	"eilnet/graph/model"
 	"eilnet/internal/gid"
@@ -12,29 +11,48 @@ import (
 // maxNodes bounds Query.nodes, like a connection's page.
 const maxNodes = 100
 
-// node loads the object with global ID id, or answers nil when none has it.
-func node(ctx context.Context, id string) (model.Node, error) {
-	g, err := gid.Decode(id)
-	if err != nil {
-		return nil, err
+// announce puts the loads of the objects with the given IDs into level lv.
+func announce(lv *loader.Level, l *loader.Loaders, ids []gid.ID) {
+	for _, g := range ids {
+		switch g.Type {
+		case gid.Province:
+			l.Province.Prefetch(lv, g.Key, nil)
+		case gid.Office:
+			l.Office.Prefetch(lv, g.Key, nil)
+		case gid.Member:
+			l.Member.Prefetch(lv, g.Num, nil)
+		case gid.Factory:
+			l.Factory.Prefetch(lv, g.Num, nil)
+		case gid.Complaint:
+			l.Complaint.Prefetch(lv, g.Num, nil)
+		case gid.Seminar:
+			l.Seminar.Prefetch(lv, g.Num, nil)
+		case gid.Award:
+			l.Award.Prefetch(lv, g.Num, nil)
+		}
 	}
+}
+
+// node loads the object with global ID g, or answers nil when none has it.
+func node(ctx context.Context, g gid.ID) (model.Node, error) {
 	l := loader.For(ctx)
 	var n model.Node
+	var err error
 	switch g.Type {
 	case gid.Province:
-		n, err = found(l.Province(ctx, g.Key))
+		n, err = found(l.Province.Load(ctx, g.Key))
 	case gid.Office:
-		n, err = found(l.Office(ctx, g.Key))
+		n, err = found(l.Office.Load(ctx, g.Key))
 	case gid.Member:
-		n, err = found(l.Member(ctx, g.Num))
+		n, err = found(l.Member.Load(ctx, g.Num))
 	case gid.Factory:
-		n, err = found(l.Factory(ctx, g.Num))
+		n, err = found(l.Factory.Load(ctx, g.Num))
 	case gid.Complaint:
-		n, err = found(l.Complaint(ctx, g.Num))
+		n, err = found(l.Complaint.Load(ctx, g.Num))
 	case gid.Seminar:
-		n, err = found(l.Seminar(ctx, g.Num))
+		n, err = found(l.Seminar.Load(ctx, g.Num))
 	case gid.Award:
-		n, err = found(l.Award(ctx, g.Num))
+		n, err = found(l.Award.Load(ctx, g.Num))
 	}
 	return n, err
 }
@@ -47,25 +65,26 @@ func found[T any](v *T, err error) (model.Node, error) {
 	return v, nil
 }
 
-// nodes loads many objects concurrently, so that their loads share batches.
+// nodes loads the objects with global IDs ids, announced as one level so
+// that each type is read in one batch at once; nil for IDs of no object.
 func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > maxNodes {
 		return nil, badInput("ids: at most %d IDs per call, not %d", maxNodes, len(ids))
 	}
-	for _, id := range ids {
-		if _, err := gid.Decode(id); err != nil {
+	decoded := make([]gid.ID, len(ids))
+	for i, id := range ids {
+		var err error
+		if decoded[i], err = gid.Decode(id); err != nil {
 			return nil, err
 		}
 	}
+	lv := loader.NewLevel(ctx)
+	announce(lv, loader.For(ctx), decoded)
+	lv.Flush()
 	out := make([]model.Node, len(ids))
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Go(func() { out[i], errs[i] = node(ctx, id) })
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	for i, g := range decoded {
+		var err error
+		if out[i], err = node(ctx, g); err != nil {
 			return nil, err
 		}
 	}

@@ -21,7 +21,7 @@ func (r *officeResolver) Province(ctx context.Context, obj *office.Office) (*pro
 	if obj.Kind == office.Central {
 		return nil, nil
 	}
-	return loader.For(ctx).Province(ctx, obj.ProvinceCode)
+	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
 }
 
 func (r *officeResolver) Members(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
@@ -37,11 +37,13 @@ func (r *officeResolver) Complaints(ctx context.Context, obj *office.Office, fir
 }
 
 func (r *queryResolver) Offices(ctx context.Context, kind *office.Kind) ([]*office.Office, error) {
-	return r.Stores.Offices.List(ctx, value(kind))
+	os, err := r.Stores.Offices.List(ctx, value(kind))
+	return lookAhead(ctx, r.Resolver, os, err)
 }
 
 func (r *queryResolver) Office(ctx context.Context, code string) (*office.Office, error) {
-	return loader.For(ctx).Office(ctx, code)
+	o, err := loader.For(ctx).Office.LoadNow(ctx, code)
+	return lookAhead(ctx, r.Resolver, o, err)
 }
 
 func (r *Resolver) Office() OfficeResolver { return &officeResolver{r} }

@@ -19,7 +19,7 @@ import (
 )
 
 func (r *provinceResolver) Office(ctx context.Context, obj *province.Province) (*office.Office, error) {
-	return loader.For(ctx).OfficeOfProvince(ctx, obj.Code)
+	return loader.For(ctx).OfficeOfProvince.Load(ctx, obj.Code)
 }
 
 func (r *provinceResolver) Factories(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) (*model.FactoryConnection, error) {
@@ -42,14 +42,16 @@ func (r *queryResolver) Provinces(ctx context.Context, region *province.Region, 
 	if inspectionZone != nil && !r.Catalog.Zone(*inspectionZone) {
 		return nil, badInput("inspectionZone: no inspection zone has the number %d", *inspectionZone)
 	}
-	return r.Stores.Provinces.List(ctx, value(region), value(inspectionZone))
+	ps, err := r.Stores.Provinces.List(ctx, value(region), value(inspectionZone))
+	return lookAhead(ctx, r.Resolver, ps, err)
 }
 
 func (r *queryResolver) Province(ctx context.Context, code string) (*province.Province, error) {
 	if !provinceCodeFormat.MatchString(code) {
 		return nil, badInput("code: a province code is two digits, e.g. \"40\", not %q", code)
 	}
-	return loader.For(ctx).Province(ctx, code)
+	p, err := loader.For(ctx).Province.LoadNow(ctx, code)
+	return lookAhead(ctx, r.Resolver, p, err)
 }
 
 func (r *Resolver) Province() ProvinceResolver { return &provinceResolver{r} }

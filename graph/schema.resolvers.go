@@ -12,11 +12,16 @@ import (
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	return node(ctx, id)
+	ns, err := nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return lookAhead(ctx, r.Resolver, ns[0], nil)
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	return nodes(ctx, ids)
+	ns, err := nodes(ctx, ids)
+	return lookAhead(ctx, r.Resolver, ns, err)
 }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }

@@ -18,29 +18,30 @@ import (
 )
 
 func (r *awardResolver) Member(ctx context.Context, obj *award.Award) (*member.Member, error) {
-	return loader.For(ctx).Member(ctx, obj.MemberID)
+	return loader.For(ctx).Member.Load(ctx, obj.MemberID)
 }
 
 func (r *awardResolver) Seminar(ctx context.Context, obj *award.Award) (*seminar.Seminar, error) {
 	if obj.SeminarID == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Seminar(ctx, *obj.SeminarID)
+	return loader.For(ctx).Seminar.Load(ctx, *obj.SeminarID)
 }
 
 func (r *queryResolver) Seminars(ctx context.Context, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {
-	return r.seminarConnection(seminar.ScopeAll, "", first, after, filter, orderBy)
+	c, err := r.seminarConnection(seminar.ScopeAll, "", first, after, filter, orderBy)
+	return lookAhead(ctx, r.Resolver, c, err)
 }
 
 func (r *seminarResolver) Organizer(ctx context.Context, obj *seminar.Seminar) (*office.Office, error) {
-	return loader.For(ctx).Office(ctx, obj.OrganizerCode)
+	return loader.For(ctx).Office.Load(ctx, obj.OrganizerCode)
 }
 
 func (r *seminarResolver) Province(ctx context.Context, obj *seminar.Seminar) (*province.Province, error) {
 	if obj.ProvinceCode == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Province(ctx, *obj.ProvinceCode)
+	return loader.For(ctx).Province.Load(ctx, *obj.ProvinceCode)
 }
 
 func (r *seminarResolver) Attendees(ctx context.Context, obj *seminar.Seminar, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
@@ -48,11 +49,11 @@ func (r *seminarResolver) Attendees(ctx context.Context, obj *seminar.Seminar, f
 }
 
 func (r *seminarResolver) Awards(ctx context.Context, obj *seminar.Seminar) ([]*award.Award, error) {
-	return loader.For(ctx).SeminarAwards(ctx, obj.ID)
+	return loader.For(ctx).SeminarAwards.Load(ctx, obj.ID)
 }
 
 func (r *seminarConnectionResolver) Edges(ctx context.Context, obj *model.SeminarConnection) ([]*model.SeminarEdge, error) {
-	p, err := loader.For(ctx).SeminarPage(ctx, obj.Page)
+	p, err := loader.For(ctx).SeminarPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func (r *seminarConnectionResolver) Edges(ctx context.Context, obj *model.Semina
 }
 
 func (r *seminarConnectionResolver) Nodes(ctx context.Context, obj *model.SeminarConnection) ([]*seminar.Seminar, error) {
-	p, err := loader.For(ctx).SeminarPage(ctx, obj.Page)
+	p, err := loader.For(ctx).SeminarPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func (r *seminarConnectionResolver) Nodes(ctx context.Context, obj *model.Semina
 }
 
 func (r *seminarConnectionResolver) PageInfo(ctx context.Context, obj *model.SeminarConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).SeminarPage(ctx, obj.Page)
+	p, err := loader.For(ctx).SeminarPage.Load(ctx, obj.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func (r *seminarConnectionResolver) PageInfo(ctx context.Context, obj *model.Sem
 }
 
 func (r *seminarConnectionResolver) TotalCount(ctx context.Context, obj *model.SeminarConnection) (int, error) {
-	return loader.For(ctx).SeminarCount(ctx, obj.Count)
+	return loader.For(ctx).SeminarCount.Load(ctx, obj.Count)
 }
 
 func (r *Resolver) Award() AwardResolver { return &awardResolver{r} }

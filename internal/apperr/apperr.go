@@ -21,6 +21,8 @@ const (
 	BadRequest Code = "BAD_REQUEST"
 	// PayloadTooLarge: the request body exceeds the server's limit.
 	PayloadTooLarge Code = "PAYLOAD_TOO_LARGE"
+	// Timeout: the request took longer than the server allows.
+	Timeout Code = "TIMEOUT"
 	// Internal: a fault of the server; details go to the log only.
 	Internal Code = "INTERNAL_SERVER_ERROR"
 )

@@ -40,6 +40,13 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// BatchWait is how long a loader collects keys before it reads them.
 	BatchWait time.Duration
+	// NoBatching makes loaders read one key per statement (the N+1
+	// baseline of the benchmark).
+	NoBatching bool
+	// RequestTimeout bounds a GraphQL request.
+	RequestTimeout time.Duration
+	// Debug reports each request's SQL in its response's extensions.
+	Debug bool
 }
 
 // ErrHelp is returned when the user asked for help; the usage has been
@@ -93,8 +100,14 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with the scale-1 demo network before serving")
 		fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second,
 			"how long to let in-flight requests finish after SIGTERM or SIGINT")
-		fs.DurationVar(&cfg.BatchWait, "batch-wait", 2*time.Millisecond,
-			"how long a loader collects the keys of one level of a query before it reads them")
+		fs.DurationVar(&cfg.BatchWait, "batch-wait", time.Millisecond,
+			"how long a loader waits for company for keys that were not announced with their level")
+		fs.BoolVar(&cfg.NoBatching, "no-batching", false,
+			"read every relation one parent at a time (the N+1 baseline, for benchmarks only)")
+		fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second,
+			"longest time a GraphQL request may take; its SQL is cancelled then")
+		fs.BoolVar(&cfg.Debug, "debug", false,
+			"report each request's SQL statement count and time in the response's extensions.sql")
 		if err := parseFlags(fs, args, "Migrates the database, then serves the API on /query, the GraphQL\nplayground on /, and /healthz and /readyz."); err != nil {
 			return cfg, err
 		}
@@ -102,6 +115,10 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		if err != nil || n < 0 || n > 65535 {
 			fmt.Fprintf(out, "invalid port %q\n", port)
 			return cfg, errors.New("invalid port")
+		}
+		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 {
+			fmt.Fprintln(out, "durations may not be negative")
+			return cfg, errors.New("negative setting")
 		}
 		cfg.Addr = ":" + port
 	case Seed:

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -70,17 +69,11 @@ func ServerURL() string {
 
 // databaseURL is the URL of database name on the test server.
 func databaseURL(name string) string {
-	u, err := url.Parse(ServerURL())
+	u, err := postgres.DatabaseURL(ServerURL(), name)
 	if err != nil {
-		panic(fmt.Sprintf("EILNET_TEST_POSTGRES is not a URL: %v", err))
+		panic(fmt.Sprintf("EILNET_TEST_POSTGRES: %v", err))
 	}
-	u.Path = "/" + name
-	q := u.Query()
-	if q.Get("sslmode") == "" {
-		q.Set("sslmode", "disable")
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u
 }
 
 var (

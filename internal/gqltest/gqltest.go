@@ -16,16 +16,24 @@ import (
 	"eilnet/graph"
 	"eilnet/internal/dbtest"
 	"eilnet/internal/loader"
+	"eilnet/internal/obs"
 	"eilnet/internal/refdata"
 	"eilnet/internal/web"
 )
 
 // Options tune the server under test.
 type Options struct {
-	// BatchWait overrides the loaders' wait (default 5ms).
+	// BatchWait overrides the loaders' wait (default 1ms, as served; a
+	// negative value means none).
 	BatchWait time.Duration
 	// Log receives the server's log (default: discarded).
 	Log *slog.Logger
+	// Debug reports each request's SQL in extensions.sql.
+	Debug bool
+	// NoBatching reads one parent per statement.
+	NoBatching bool
+	// RequestTimeout bounds each request (default: none).
+	RequestTimeout time.Duration
 }
 
 // Server is the API under test.
@@ -37,8 +45,11 @@ type Server struct {
 // NewServer serves the API over db, wired as the binary wires it.
 func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 	tb.Helper()
-	if opts.BatchWait == 0 {
-		opts.BatchWait = 5 * time.Millisecond
+	switch {
+	case opts.BatchWait == 0:
+		opts.BatchWait = time.Millisecond
+	case opts.BatchWait < 0:
+		opts.BatchWait = 0
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -47,12 +58,14 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 	if err != nil {
 		tb.Fatalf("load reference codes: %v", err)
 	}
+	metrics := obs.NewMetrics()
 	api := graph.NewHandler(&graph.Resolver{Stores: loader.NewStores(db), Catalog: catalog}, graph.Options{
-		Loader:       loader.Config{Wait: opts.BatchWait},
+		Loader:       loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
 		MaxBodyBytes: 1 << 20,
+		Debug:        opts.Debug,
 		Log:          opts.Log,
 	})
-	srv := httptest.NewServer(web.NewHandler(api, db, opts.Log))
+	srv := httptest.NewServer(web.NewHandler(api, db, web.Options{Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout}))
 	tb.Cleanup(srv.Close)
 	return &Server{URL: srv.URL, DB: db}
 }
@@ -123,4 +136,19 @@ func (r Response) MustData(tb testing.TB, v any) {
 	if err := json.Unmarshal(r.Data, v); err != nil {
 		tb.Fatalf("decode data: %v\n%s", err, r.Data)
 	}
+}
+
+// Get fetches url and answers its status and body.
+func Get(tb testing.TB, url string) (int, string) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }

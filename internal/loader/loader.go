@@ -10,8 +10,8 @@ package loader
 
 import (
 	"context"
-	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -53,80 +53,275 @@ func NewStores(db sqlx.ExtContext) *Stores {
 
 // Config tunes batching.
 type Config struct {
-	// Wait is how long a loader collects keys before it fetches them. The
-	// resolvers of one level of a query all run within it, so it bounds
-	// the batch; every level of a query pays it once.
+	// Wait is how long a loader collects keys that nobody announced (see
+	// Loader) before it reads them.
 	Wait time.Duration
+	// NoBatching makes every key its own fetch: one statement per parent,
+	// the N+1 behaviour batching avoids. Only for measuring that.
+	NoBatching bool
+	// Observe, if set, is told the size of every batch.
+	Observe func(loader string, keys int)
 }
 
-// Loaders are one request's loaders.
+// Loaders are one request's loaders, one per relation.
 type Loaders struct {
-	provinces        *dataloadgen.Loader[string, *province.Province]
-	offices          *dataloadgen.Loader[string, *office.Office]
-	officeByProvince *dataloadgen.Loader[string, *office.Office]
-	members          *dataloadgen.Loader[int64, *member.Member]
-	factories        *dataloadgen.Loader[int64, *factory.Factory]
-	complaints       *dataloadgen.Loader[int64, *complaint.Complaint]
-	seminars         *dataloadgen.Loader[int64, *seminar.Seminar]
-	awards           *dataloadgen.Loader[int64, *award.Award]
+	// NoBatching is Config.NoBatching: announcing levels is pointless then.
+	NoBatching bool
 
-	operators     *dataloadgen.Loader[int64, []*member.Member]
-	investigators *dataloadgen.Loader[int64, []*member.Member]
-	timelines     *dataloadgen.Loader[int64, []*complaint.Event]
-	memberAwards  *dataloadgen.Loader[int64, []*award.Award]
-	seminarAwards *dataloadgen.Loader[int64, []*award.Award]
+	Province         *Loader[string, *province.Province]
+	Office           *Loader[string, *office.Office]
+	OfficeOfProvince *Loader[string, *office.Office]
+	Member           *Loader[int64, *member.Member]
+	Factory          *Loader[int64, *factory.Factory]
+	Complaint        *Loader[int64, *complaint.Complaint]
+	Seminar          *Loader[int64, *seminar.Seminar]
+	Award            *Loader[int64, *award.Award]
 
-	memberPages     *dataloadgen.Loader[PageKey[member.Query], *page.Page[*member.Member]]
-	memberCounts    *dataloadgen.Loader[CountKey[member.Filter], int]
-	factoryPages    *dataloadgen.Loader[PageKey[factory.Query], *page.Page[*factory.Factory]]
-	factoryCounts   *dataloadgen.Loader[CountKey[factory.Filter], int]
-	complaintPages  *dataloadgen.Loader[PageKey[complaint.Query], *page.Page[*complaint.Complaint]]
-	complaintCounts *dataloadgen.Loader[CountKey[complaint.Filter], int]
-	seminarPages    *dataloadgen.Loader[PageKey[seminar.Query], *page.Page[*seminar.Seminar]]
-	seminarCounts   *dataloadgen.Loader[CountKey[seminar.Filter], int]
+	// Lists of a parent, by the parent's id.
+	Operators     *Loader[int64, []*member.Member]
+	Investigators *Loader[int64, []*member.Member]
+	Timeline      *Loader[int64, []*complaint.Event]
+	MemberAwards  *Loader[int64, []*award.Award]
+	SeminarAwards *Loader[int64, []*award.Award]
+
+	// Pages and counts of connections.
+	MemberPage     *Loader[PageKey[member.Query], *page.Page[*member.Member]]
+	MemberCount    *Loader[CountKey[member.Filter], int]
+	FactoryPage    *Loader[PageKey[factory.Query], *page.Page[*factory.Factory]]
+	FactoryCount   *Loader[CountKey[factory.Filter], int]
+	ComplaintPage  *Loader[PageKey[complaint.Query], *page.Page[*complaint.Complaint]]
+	ComplaintCount *Loader[CountKey[complaint.Filter], int]
+	SeminarPage    *Loader[PageKey[seminar.Query], *page.Page[*seminar.Seminar]]
+	SeminarCount   *Loader[CountKey[seminar.Filter], int]
 }
 
 // New builds the loaders of one request.
 func New(s *Stores, cfg Config) *Loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(cfg.Wait)}
 	return &Loaders{
-		provinces: dataloadgen.NewMappedLoader(byKey(s.Provinces.ByCodes,
-			func(p *province.Province) string { return p.Code }), opts...),
-		offices: dataloadgen.NewMappedLoader(byKey(s.Offices.ByCodes,
-			func(o *office.Office) string { return o.Code }), opts...),
-		officeByProvince: dataloadgen.NewMappedLoader(byKey(s.Offices.ByProvinces,
-			func(o *office.Office) string { return o.ProvinceCode }), opts...),
-		members: dataloadgen.NewMappedLoader(byKey(s.Members.ByIDs,
-			func(m *member.Member) int64 { return m.ID }), opts...),
-		factories: dataloadgen.NewMappedLoader(byKey(s.Factories.ByIDs,
-			func(f *factory.Factory) int64 { return f.ID }), opts...),
-		complaints: dataloadgen.NewMappedLoader(byKey(s.Complaints.ByIDs,
-			func(c *complaint.Complaint) int64 { return c.ID }), opts...),
-		seminars: dataloadgen.NewMappedLoader(byKey(s.Seminars.ByIDs,
-			func(s *seminar.Seminar) int64 { return s.ID }), opts...),
-		awards: dataloadgen.NewMappedLoader(byKey(s.Awards.ByIDs,
-			func(a *award.Award) int64 { return a.ID }), opts...),
+		NoBatching: cfg.NoBatching,
 
-		operators: dataloadgen.NewLoader(grouped(s.Members.ByFactories,
-			func(m *member.Member) (int64, *member.Member) { return *m.FactoryID, m }), opts...),
-		investigators: dataloadgen.NewLoader(grouped(s.Members.Investigators,
-			func(i *member.Investigator) (int64, *member.Member) { return i.ComplaintID, &i.Member }), opts...),
-		timelines: dataloadgen.NewLoader(grouped(s.Complaints.Timelines,
-			func(e *complaint.Event) (int64, *complaint.Event) { return e.ComplaintID, e }), opts...),
-		memberAwards: dataloadgen.NewLoader(grouped(s.Awards.ByMembers,
-			func(a *award.Award) (int64, *award.Award) { return a.MemberID, a }), opts...),
-		seminarAwards: dataloadgen.NewLoader(grouped(s.Awards.BySeminars,
-			func(a *award.Award) (int64, *award.Award) { return *a.SeminarID, a }), opts...),
+		Province: newLoader(cfg, "province", byKey(s.Provinces.ByCodes,
+			func(p *province.Province) string { return p.Code })),
+		Office: newLoader(cfg, "office", byKey(s.Offices.ByCodes,
+			func(o *office.Office) string { return o.Code })),
+		OfficeOfProvince: newLoader(cfg, "office_of_province", byKey(s.Offices.ByProvinces,
+			func(o *office.Office) string { return o.ProvinceCode })),
+		Member: newLoader(cfg, "member", byKey(s.Members.ByIDs,
+			func(m *member.Member) int64 { return m.ID })),
+		Factory: newLoader(cfg, "factory", byKey(s.Factories.ByIDs,
+			func(f *factory.Factory) int64 { return f.ID })),
+		Complaint: newLoader(cfg, "complaint", byKey(s.Complaints.ByIDs,
+			func(c *complaint.Complaint) int64 { return c.ID })),
+		Seminar: newLoader(cfg, "seminar", byKey(s.Seminars.ByIDs,
+			func(s *seminar.Seminar) int64 { return s.ID })),
+		Award: newLoader(cfg, "award", byKey(s.Awards.ByIDs,
+			func(a *award.Award) int64 { return a.ID })),
 
-		memberPages:     dataloadgen.NewLoader(pages(s.Members.List, member.Query.Key), opts...),
-		memberCounts:    dataloadgen.NewLoader(counts(s.Members.Count), opts...),
-		factoryPages:    dataloadgen.NewLoader(pages(s.Factories.List, factory.Query.Key), opts...),
-		factoryCounts:   dataloadgen.NewLoader(counts(s.Factories.Count), opts...),
-		complaintPages:  dataloadgen.NewLoader(pages(s.Complaints.List, complaint.Query.Key), opts...),
-		complaintCounts: dataloadgen.NewLoader(counts(s.Complaints.Count), opts...),
-		seminarPages:    dataloadgen.NewLoader(pages(s.Seminars.List, seminar.Query.Key), opts...),
-		seminarCounts:   dataloadgen.NewLoader(counts(s.Seminars.Count), opts...),
+		Operators: newLoader(cfg, "operators", grouped(s.Members.ByFactories,
+			func(m *member.Member) (int64, *member.Member) { return *m.FactoryID, m })),
+		Investigators: newLoader(cfg, "investigators", grouped(s.Members.Investigators,
+			func(i *member.Investigator) (int64, *member.Member) { return i.ComplaintID, &i.Member })),
+		Timeline: newLoader(cfg, "timeline", grouped(s.Complaints.Timelines,
+			func(e *complaint.Event) (int64, *complaint.Event) { return e.ComplaintID, e })),
+		MemberAwards: newLoader(cfg, "member_awards", grouped(s.Awards.ByMembers,
+			func(a *award.Award) (int64, *award.Award) { return a.MemberID, a })),
+		SeminarAwards: newLoader(cfg, "seminar_awards", grouped(s.Awards.BySeminars,
+			func(a *award.Award) (int64, *award.Award) { return *a.SeminarID, a })),
+
+		MemberPage:     newLoader(cfg, "member_pages", pages(s.Members.List, member.Query.Key)),
+		MemberCount:    newLoader(cfg, "member_counts", counts(s.Members.Count)),
+		FactoryPage:    newLoader(cfg, "factory_pages", pages(s.Factories.List, factory.Query.Key)),
+		FactoryCount:   newLoader(cfg, "factory_counts", counts(s.Factories.Count)),
+		ComplaintPage:  newLoader(cfg, "complaint_pages", pages(s.Complaints.List, complaint.Query.Key)),
+		ComplaintCount: newLoader(cfg, "complaint_counts", counts(s.Complaints.Count)),
+		SeminarPage:    newLoader(cfg, "seminar_pages", pages(s.Seminars.List, seminar.Query.Key)),
+		SeminarCount:   newLoader(cfg, "seminar_counts", counts(s.Seminars.Count)),
 	}
+}
+
+type fetcher[K comparable, V any] func(context.Context, []K) ([]V, []error)
+
+// Loader reads one relation for one request. Keys reach it two ways:
+//
+//   - announced by Prefetch, a whole level of a query at a time (see
+//     Level): each level is read as one batch the moment it is complete,
+//     by a dataloadgen loader whose batch capacity is the level's size, so
+//     no timer decides what is batched;
+//   - loaded by Load without announcement: these wait Config.Wait for
+//     company, as with any dataloader.
+//
+// Either way each key is read once per request and cached, errors too.
+type Loader[K comparable, V any] struct {
+	name     string
+	fetch    fetcher[K, V]
+	observe  func(loader string, keys int)
+	fallback *dataloadgen.Loader[K, V]
+
+	mu      sync.Mutex
+	thunks  map[K]func() (V, error)
+	queued  []K
+	isQueue map[K]bool
+	waiting map[K][]func(*Level, V)
+	loaded  map[K]V
+}
+
+// levelWait bounds how long a level's loader keeps a timer goroutine: its
+// batch is full, and read, as soon as the level is announced.
+const levelWait = 10 * time.Millisecond
+
+// newLoader makes a loader of fetch, as cfg says, named name in metrics.
+func newLoader[K comparable, V any](cfg Config, name string, fetch fetcher[K, V]) *Loader[K, V] {
+	l := &Loader[K, V]{
+		name: name, fetch: fetch, observe: cfg.Observe,
+		thunks: map[K]func() (V, error){}, isQueue: map[K]bool{},
+		waiting: map[K][]func(*Level, V){}, loaded: map[K]V{},
+	}
+	opts := []dataloadgen.Option{dataloadgen.WithWait(cfg.Wait)}
+	if cfg.NoBatching {
+		opts = append(opts, dataloadgen.WithBatchCapacity(1))
+	}
+	l.fallback = dataloadgen.NewLoader(l.read, opts...)
+	return l
+}
+
+// read is the batch function of every dataloadgen loader behind l: it
+// reads the keys, then hands the values to their followers.
+func (l *Loader[K, V]) read(ctx context.Context, keys []K) ([]V, []error) {
+	if l.observe != nil {
+		l.observe(l.name, len(keys))
+	}
+	values, errs := l.fetch(ctx, keys)
+	l.follow(ctx, keys, values, errs)
+	return values, errs
+}
+
+// Load returns the value of key: from the batch that announced it, or
+// read with other unannounced keys after Config.Wait.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	l.mu.Lock()
+	thunk, ok := l.thunks[key]
+	if !ok {
+		thunk = l.fallback.LoadThunk(ctx, key)
+		l.thunks[key] = thunk
+	}
+	l.mu.Unlock()
+	return thunk()
+}
+
+// LoadNow loads key as a level of its own, read at once: for a root
+// field, which knows it is alone.
+func (l *Loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
+	lv := NewLevel(ctx)
+	l.Prefetch(lv, key, nil)
+	lv.Flush()
+	return l.Load(ctx, key)
+}
+
+// Prefetch announces key as part of level lv, and, if then is not nil,
+// calls then with its value as soon as it has been read (at once if it
+// has), with a new level for what then announces in turn. Followers run in
+// the goroutine that read the batch, before its waiters wake, so the next
+// level of a query is announced, and read, whole.
+func (l *Loader[K, V]) Prefetch(lv *Level, key K, then func(*Level, V)) {
+	l.mu.Lock()
+	v, done := l.loaded[key]
+	if !done && then != nil {
+		l.waiting[key] = append(l.waiting[key], then)
+	}
+	if _, known := l.thunks[key]; !known && !l.isQueue[key] {
+		l.queued = append(l.queued, key)
+		l.isQueue[key] = true
+	}
+	l.mu.Unlock()
+	lv.touch(l)
+	if done && then != nil {
+		then(lv, v)
+	}
+}
+
+// flush reads the keys announced since the last flush as one batch.
+func (l *Loader[K, V]) flush(ctx context.Context) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := l.queued[:0:0]
+	for _, k := range l.queued {
+		if _, known := l.thunks[k]; !known {
+			keys = append(keys, k)
+		}
+	}
+	l.queued = nil
+	clear(l.isQueue)
+	if len(keys) == 0 {
+		return
+	}
+	dl := dataloadgen.NewLoader(l.read, dataloadgen.WithBatchCapacity(len(keys)), dataloadgen.WithWait(levelWait))
+	for _, k := range keys {
+		l.thunks[k] = dl.LoadThunk(ctx, k)
+	}
+}
+
+// follow hands the values of a batch to the keys' followers.
+func (l *Loader[K, V]) follow(ctx context.Context, keys []K, values []V, errs []error) {
+	if len(values) != len(keys) || (len(errs) == 1 && errs[0] != nil) {
+		return
+	}
+	type call struct {
+		fns []func(*Level, V)
+		v   V
+	}
+	var calls []call
+	l.mu.Lock()
+	for i, k := range keys {
+		if i < len(errs) && errs[i] != nil {
+			continue
+		}
+		l.loaded[k] = values[i]
+		if fns := l.waiting[k]; fns != nil {
+			calls = append(calls, call{fns, values[i]})
+			delete(l.waiting, k)
+		}
+	}
+	l.mu.Unlock()
+	if len(calls) == 0 {
+		return
+	}
+	next := NewLevel(ctx)
+	for _, c := range calls {
+		for _, fn := range c.fns {
+			fn(next, c.v)
+		}
+	}
+	next.Flush()
+}
+
+// Level gathers the keys of one level of a query, in any number of
+// loaders, so that each loader reads them as one batch: announce them with
+// Prefetch, then Flush. A Level belongs to one goroutine.
+type Level struct {
+	ctx     context.Context
+	touched []interface{ flush(context.Context) }
+	seen    map[any]bool
+}
+
+// NewLevel starts a level; ctx is the request's.
+func NewLevel(ctx context.Context) *Level {
+	return &Level{ctx: ctx, seen: map[any]bool{}}
+}
+
+func (lv *Level) touch(l interface{ flush(context.Context) }) {
+	if !lv.seen[l] {
+		lv.seen[l] = true
+		lv.touched = append(lv.touched, l)
+	}
+}
+
+// Flush starts reading what the level announced, one batch per loader.
+func (lv *Level) Flush() {
+	for _, l := range lv.touched {
+		l.flush(lv.ctx)
+	}
+	lv.touched = lv.touched[:0]
+	clear(lv.seen)
 }
 
 type ctxKey struct{}
@@ -147,17 +342,21 @@ func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
 
-// byKey turns a store lookup into a mapped batch function; keys the store
-// does not answer become dataloadgen.ErrNotFound.
-func byKey[K comparable, V any](fetch func(context.Context, []K) ([]*V, error), key func(*V) K) func(context.Context, []K) (map[K]*V, error) {
-	return func(ctx context.Context, keys []K) (map[K]*V, error) {
+// byKey turns a store lookup into a batch function answering each key's
+// row, or nil for keys the store does not answer.
+func byKey[K comparable, V any](fetch func(context.Context, []K) ([]*V, error), key func(*V) K) fetcher[K, *V] {
+	return func(ctx context.Context, keys []K) ([]*V, []error) {
 		vs, err := fetch(ctx, keys)
 		if err != nil {
-			return nil, err
+			return nil, []error{err}
 		}
-		out := make(map[K]*V, len(vs))
+		byKey := make(map[K]*V, len(vs))
 		for _, v := range vs {
-			out[key(v)] = v
+			byKey[key(v)] = v
+		}
+		out := make([]*V, len(keys))
+		for i, k := range keys {
+			out[i] = byKey[k]
 		}
 		return out, nil
 	}
@@ -166,7 +365,7 @@ func byKey[K comparable, V any](fetch func(context.Context, []K) ([]*V, error), 
 // grouped turns a store lookup of the rows of many parents into a batch
 // function answering each parent's rows, in the store's order, and an
 // empty list for parents without rows.
-func grouped[K comparable, R, V any](fetch func(context.Context, []K) ([]*R, error), split func(*R) (K, V)) func(context.Context, []K) ([][]V, []error) {
+func grouped[K comparable, R, V any](fetch func(context.Context, []K) ([]*R, error), split func(*R) (K, V)) fetcher[K, []V] {
 	return func(ctx context.Context, keys []K) ([][]V, []error) {
 		rows, err := fetch(ctx, keys)
 		if err != nil {
@@ -186,78 +385,4 @@ func grouped[K comparable, R, V any](fetch func(context.Context, []K) ([]*R, err
 		}
 		return out, nil
 	}
-}
-
-// find loads key and answers nil, without error, when it does not exist.
-func find[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {
-	v, err := l.Load(ctx, key)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
-	}
-	return v, err
-}
-
-// Province returns the province with the code, or nil.
-func (l *Loaders) Province(ctx context.Context, code string) (*province.Province, error) {
-	return find(ctx, l.provinces, code)
-}
-
-// Office returns the office with the code, or nil.
-func (l *Loaders) Office(ctx context.Context, code string) (*office.Office, error) {
-	return find(ctx, l.offices, code)
-}
-
-// OfficeOfProvince returns the office that runs the province, or nil.
-func (l *Loaders) OfficeOfProvince(ctx context.Context, provinceCode string) (*office.Office, error) {
-	return find(ctx, l.officeByProvince, provinceCode)
-}
-
-// Member returns the member with the id, or nil.
-func (l *Loaders) Member(ctx context.Context, id int64) (*member.Member, error) {
-	return find(ctx, l.members, id)
-}
-
-// Factory returns the factory with the id, or nil.
-func (l *Loaders) Factory(ctx context.Context, id int64) (*factory.Factory, error) {
-	return find(ctx, l.factories, id)
-}
-
-// Complaint returns the complaint with the id, or nil.
-func (l *Loaders) Complaint(ctx context.Context, id int64) (*complaint.Complaint, error) {
-	return find(ctx, l.complaints, id)
-}
-
-// Seminar returns the seminar with the id, or nil.
-func (l *Loaders) Seminar(ctx context.Context, id int64) (*seminar.Seminar, error) {
-	return find(ctx, l.seminars, id)
-}
-
-// Award returns the award with the id, or nil.
-func (l *Loaders) Award(ctx context.Context, id int64) (*award.Award, error) {
-	return find(ctx, l.awards, id)
-}
-
-// Operators returns the members linked to the factory.
-func (l *Loaders) Operators(ctx context.Context, factoryID int64) ([]*member.Member, error) {
-	return l.operators.Load(ctx, factoryID)
-}
-
-// Investigators returns the members assigned to the complaint.
-func (l *Loaders) Investigators(ctx context.Context, complaintID int64) ([]*member.Member, error) {
-	return l.investigators.Load(ctx, complaintID)
-}
-
-// Timeline returns the complaint's events, oldest first.
-func (l *Loaders) Timeline(ctx context.Context, complaintID int64) ([]*complaint.Event, error) {
-	return l.timelines.Load(ctx, complaintID)
-}
-
-// MemberAwards returns the member's awards, oldest first.
-func (l *Loaders) MemberAwards(ctx context.Context, memberID int64) ([]*award.Award, error) {
-	return l.memberAwards.Load(ctx, memberID)
-}
-
-// SeminarAwards returns the awards conferred at the seminar.
-func (l *Loaders) SeminarAwards(ctx context.Context, seminarID int64) ([]*award.Award, error) {
-	return l.seminarAwards.Load(ctx, seminarID)
 }

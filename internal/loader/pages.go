@@ -4,11 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"eilnet/internal/complaint"
-	"eilnet/internal/factory"
-	"eilnet/internal/member"
 	"eilnet/internal/page"
-	"eilnet/internal/seminar"
 )
 
 // PageKey identifies one page of one parent's list. It carries the list's
@@ -20,17 +16,19 @@ type PageKey[Q comparable] struct {
 	Parent string
 	Query  Q
 	Window page.Window
-	List   page.ListID
 }
+
+// list identifies the list a page belongs to, for its cursors.
+func (k PageKey[Q]) list() page.ListID { return page.NewListID(k.Scope, k.Parent, k.Query) }
 
 // NewKeys validates a connection's first and after arguments for the list
 // q of parent in scope, whose sort key is of kind k, and answers the keys of
 // its page and of its count (by q's filter f).
 func NewKeys[Q, F comparable](scope, parent string, q Q, f F, k page.KeyKind, first *int, after *string) (PageKey[Q], CountKey[F], error) {
-	list := page.NewListID(scope, parent, q)
-	w, err := page.NewWindow(first, after, list, k)
-	return PageKey[Q]{Scope: scope, Parent: parent, Query: q, Window: w, List: list},
-		CountKey[F]{Scope: scope, Parent: parent, Filter: f}, err
+	key := PageKey[Q]{Scope: scope, Parent: parent, Query: q}
+	var err error
+	key.Window, err = page.NewWindow(first, after, key.list, k)
+	return key, CountKey[F]{Scope: scope, Parent: parent, Filter: f}, err
 }
 
 // CountKey identifies the row count of one parent's filtered list.
@@ -44,7 +42,7 @@ type lister[Q comparable, T any] func(ctx context.Context, scope string, parents
 
 // pages makes the batch function of a page loader: one statement per group
 // of keys with the same scope, query and window, run concurrently.
-func pages[Q comparable, T any](list lister[Q, T], key func(Q, *T) (string, int64)) func(context.Context, []PageKey[Q]) ([]*page.Page[*T], []error) {
+func pages[Q comparable, T any](list lister[Q, T], key func(Q, *T) (string, int64)) fetcher[PageKey[Q], *page.Page[*T]] {
 	type group struct {
 		scope  string
 		query  Q
@@ -77,7 +75,7 @@ func pages[Q comparable, T any](list lister[Q, T], key func(Q, *T) (string, int6
 				errs[i] = r.err
 				continue
 			}
-			out[i] = page.Build(r.rows[k.Parent], k.Window, k.List, func(t *T) (string, int64) { return key(k.Query, t) })
+			out[i] = page.Build(r.rows[k.Parent], k.Window, k.list, func(t *T) (string, int64) { return key(k.Query, t) })
 		}
 		return out, errs
 	}
@@ -87,7 +85,7 @@ type counter[F comparable] func(ctx context.Context, scope string, parents []str
 
 // counts makes the batch function of a count loader: one statement per
 // group of keys with the same scope and filter, run concurrently.
-func counts[F comparable](count counter[F]) func(context.Context, []CountKey[F]) ([]int, []error) {
+func counts[F comparable](count counter[F]) fetcher[CountKey[F], int] {
 	type group struct {
 		scope  string
 		filter F
@@ -119,44 +117,4 @@ func counts[F comparable](count counter[F]) func(context.Context, []CountKey[F])
 		}
 		return out, errs
 	}
-}
-
-// MemberPage returns a page of members.
-func (l *Loaders) MemberPage(ctx context.Context, k PageKey[member.Query]) (*page.Page[*member.Member], error) {
-	return l.memberPages.Load(ctx, k)
-}
-
-// MemberCount returns how many members a list has.
-func (l *Loaders) MemberCount(ctx context.Context, k CountKey[member.Filter]) (int, error) {
-	return l.memberCounts.Load(ctx, k)
-}
-
-// FactoryPage returns a page of factories.
-func (l *Loaders) FactoryPage(ctx context.Context, k PageKey[factory.Query]) (*page.Page[*factory.Factory], error) {
-	return l.factoryPages.Load(ctx, k)
-}
-
-// FactoryCount returns how many factories a list has.
-func (l *Loaders) FactoryCount(ctx context.Context, k CountKey[factory.Filter]) (int, error) {
-	return l.factoryCounts.Load(ctx, k)
-}
-
-// ComplaintPage returns a page of complaints.
-func (l *Loaders) ComplaintPage(ctx context.Context, k PageKey[complaint.Query]) (*page.Page[*complaint.Complaint], error) {
-	return l.complaintPages.Load(ctx, k)
-}
-
-// ComplaintCount returns how many complaints a list has.
-func (l *Loaders) ComplaintCount(ctx context.Context, k CountKey[complaint.Filter]) (int, error) {
-	return l.complaintCounts.Load(ctx, k)
-}
-
-// SeminarPage returns a page of seminars.
-func (l *Loaders) SeminarPage(ctx context.Context, k PageKey[seminar.Query]) (*page.Page[*seminar.Seminar], error) {
-	return l.seminarPages.Load(ctx, k)
-}
-
-// SeminarCount returns how many seminars a list has.
-func (l *Loaders) SeminarCount(ctx context.Context, k CountKey[seminar.Filter]) (int, error) {
-	return l.seminarCounts.Load(ctx, k)
 }

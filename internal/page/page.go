@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -79,8 +80,9 @@ func NewListID(parts ...any) ListID {
 }
 
 // NewWindow validates a connection's first and after arguments for the list
-// l, whose sort key is of kind k.
-func NewWindow(first *int, after *string, l ListID, k KeyKind) (Window, error) {
+// that list identifies (asked only when there is a cursor to check), whose
+// sort key is of kind k.
+func NewWindow(first *int, after *string, list func() ListID, k KeyKind) (Window, error) {
 	w := Window{First: DefaultFirst}
 	if first != nil {
 		if *first < 0 || *first > MaxFirst {
@@ -89,7 +91,7 @@ func NewWindow(first *int, after *string, l ListID, k KeyKind) (Window, error) {
 		w.First = *first
 	}
 	if after != nil {
-		c, err := decode(*after, l, k)
+		c, err := decode(*after, list(), k)
 		if err != nil {
 			return w, err
 		}
@@ -139,43 +141,50 @@ func validKey(key string, k KeyKind) bool {
 	return err == nil
 }
 
-// Page is one page of a list.
+// Page is one page of a list. Cursors are made only when asked for: most
+// queries want rows, not cursors.
 type Page[T any] struct {
 	Nodes           []T
-	Cursors         []string
 	HasNextPage     bool
 	HasPreviousPage bool
+	cursor          func(T) string
 }
+
+// Cursor is the cursor of row i.
+func (p *Page[T]) Cursor(i int) string { return p.cursor(p.Nodes[i]) }
 
 // StartCursor is the cursor of the first row, or nil for an empty page.
 func (p *Page[T]) StartCursor() *string {
-	if len(p.Cursors) == 0 {
+	if len(p.Nodes) == 0 {
 		return nil
 	}
-	return &p.Cursors[0]
+	c := p.Cursor(0)
+	return &c
 }
 
 // EndCursor is the cursor of the last row, or nil for an empty page.
 func (p *Page[T]) EndCursor() *string {
-	if len(p.Cursors) == 0 {
+	if len(p.Nodes) == 0 {
 		return nil
 	}
-	return &p.Cursors[len(p.Cursors)-1]
+	c := p.Cursor(len(p.Nodes) - 1)
+	return &c
 }
 
 // Build makes the page of window w from rows, which were fetched with a
-// limit of w.First+1 so that an extra row tells whether more follow. key
-// gives a row's sort key and id.
-func Build[T any](rows []T, w Window, l ListID, key func(T) (string, int64)) *Page[T] {
+// limit of w.First+1 so that an extra row tells whether more follow. list
+// identifies the list (called at most once, when a cursor is wanted) and
+// key gives a row's sort key and id.
+func Build[T any](rows []T, w Window, list func() ListID, key func(T) (string, int64)) *Page[T] {
 	p := &Page[T]{HasPreviousPage: w.HasAfter}
 	if len(rows) > w.First {
 		rows, p.HasNextPage = rows[:w.First], true
 	}
 	p.Nodes = rows
-	p.Cursors = make([]string, len(rows))
-	for i, r := range rows {
-		k, id := key(r)
-		p.Cursors[i] = Encode(l, k, id)
+	id := sync.OnceValue(list)
+	p.cursor = func(row T) string {
+		k, n := key(row)
+		return Encode(id(), k, n)
 	}
 	return p
 }

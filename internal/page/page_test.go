@@ -40,7 +40,7 @@ func TestWindow(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := NewWindow(c.first, c.after, list, c.kind)
+			got, err := NewWindow(c.first, c.after, func() ListID { return list }, c.kind)
 			if c.wantErr {
 				if apperr.CodeOf(err) != apperr.BadUserInput {
 					t.Fatalf("error %v, want BAD_USER_INPUT", err)
@@ -57,15 +57,23 @@ func TestWindow(t *testing.T) {
 func TestBuild(t *testing.T) {
 	list := NewListID("x")
 	key := func(n int) (string, int64) { return "k", int64(n) }
-	p := Build([]int{1, 2, 3}, Window{First: 2}, list, key)
+	lists := 0
+	listOf := func() ListID { lists++; return list }
+	p := Build([]int{1, 2, 3}, Window{First: 2}, listOf, key)
+	if lists != 0 {
+		t.Error("the list was identified before a cursor was asked for")
+	}
 	if len(p.Nodes) != 2 || !p.HasNextPage || p.HasPreviousPage || *p.EndCursor() != Encode(list, "k", 2) {
 		t.Errorf("page of 2 from 3 rows: %+v", p)
 	}
-	p = Build([]int{1, 2}, Window{First: 2, HasAfter: true}, list, key)
+	if p.Cursor(0) != Encode(list, "k", 1) || lists != 1 {
+		t.Errorf("cursor 0 = %q after %d identifications", p.Cursor(0), lists)
+	}
+	p = Build([]int{1, 2}, Window{First: 2, HasAfter: true}, listOf, key)
 	if len(p.Nodes) != 2 || p.HasNextPage || !p.HasPreviousPage || *p.StartCursor() != Encode(list, "k", 1) {
 		t.Errorf("last page: %+v", p)
 	}
-	p = Build([]int(nil), Window{First: 2}, list, key)
+	p = Build([]int(nil), Window{First: 2}, listOf, key)
 	if len(p.Nodes) != 0 || p.StartCursor() != nil || p.EndCursor() != nil || p.HasNextPage {
 		t.Errorf("empty page: %+v", p)
 	}
@@ -78,7 +86,7 @@ func FuzzCursor(f *testing.F) {
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, k := range []KeyKind{KeyText, KeyInt, KeyDate, KeyTime} {
-			w, err := NewWindow(nil, &s, list, k)
+			w, err := NewWindow(nil, &s, func() ListID { return list }, k)
 			if err == nil && (!w.HasAfter || Encode(list, w.After.Key, w.After.ID) == "") {
 				t.Fatalf("accepted %q as %+v", s, w)
 			}

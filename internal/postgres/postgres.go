@@ -5,10 +5,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // registers the "postgres" driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -18,7 +18,7 @@ import (
 // Open connects to the database named by dsn (a URL or key=value string,
 // completed by libpq's PG* environment variables) and checks that it answers.
 func Open(ctx context.Context, dsn string) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	db, err := openCounted(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -82,4 +82,21 @@ func NullTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// DatabaseURL is the URL of database name on the server at serverURL
+// (postgres://user@host:port), without TLS unless serverURL asks for it:
+// for the development and test servers scripts/postgres provides.
+func DatabaseURL(serverURL, name string) (string, error) {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return "", fmt.Errorf("server URL: %w", err)
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	if q.Get("sslmode") == "" {
+		q.Set("sslmode", "disable")
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

@@ -1,5 +1,5 @@
 // Package web is eilnet's HTTP surface: the GraphQL endpoint, the
-// playground, health checks and request logging.
+// playground, health checks, metrics, request deadlines and request logs.
 package web
 
 import (
@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+
+	"eilnet/internal/obs"
+	"eilnet/internal/postgres"
 )
 
 // Pinger is what /readyz asks whether the database answers.
@@ -16,13 +19,23 @@ type Pinger interface {
 	PingContext(ctx context.Context) error
 }
 
+// Options configure the HTTP surface.
+type Options struct {
+	Log     *slog.Logger
+	Metrics *obs.Metrics
+	// RequestTimeout bounds a GraphQL request; its SQL is cancelled when
+	// it runs out.
+	RequestTimeout time.Duration
+}
+
 // NewHandler routes / to the GraphQL playground, /query to api, /healthz
-// (the process is up) and /readyz (the database answers), and logs every
-// request.
-func NewHandler(api http.Handler, db Pinger, log *slog.Logger) http.Handler {
+// (the process is up), /readyz (the database answers) and /metrics, and
+// logs every request.
+func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", playground.Handler("eilnet", "/query"))
-	mux.Handle("/query", api)
+	mux.Handle("/query", graphQL(api, opts))
+	mux.Handle("GET /metrics", opts.Metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -30,14 +43,42 @@ func NewHandler(api http.Handler, db Pinger, log *slog.Logger) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.PingContext(ctx); err != nil {
-			log.WarnContext(ctx, "database not reachable", "err", err)
+			opts.Log.WarnContext(ctx, "database not reachable", "err", err)
 			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ok\n"))
 	})
-	return logRequests(log, mux)
+	return logRequests(opts.Log, mux)
 }
+
+// graphQL gives a GraphQL request its deadline, counts its SQL and
+// records it in the metrics and the log.
+func graphQL(api http.Handler, opts Options) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx, stats := postgres.WithStats(r.Context())
+		ctx, req := obs.WithRequest(ctx)
+		if opts.RequestTimeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, opts.RequestTimeout)
+			defer cancel()
+		}
+		api.ServeHTTP(w, r.WithContext(ctx))
+
+		operation, outcome := req.Get()
+		opts.Metrics.ObserveRequest(operation, outcome, time.Since(start), stats.Statements(), stats.Duration())
+		if l := logLine(r.Context()); l != nil {
+			l.attrs = append(l.attrs,
+				slog.String("operation", operation),
+				slog.String("outcome", outcome),
+				slog.Int64("sql_statements", stats.Statements()),
+				slog.Float64("sql_ms", ms(stats.Duration())))
+		}
+	})
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // recorder remembers the status and size of a response for the log.
 type recorder struct {
@@ -65,18 +106,32 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// line collects what inner handlers add to a request's log line.
+type line struct {
+	attrs []slog.Attr
+}
+
+type lineKey struct{}
+
+func logLine(ctx context.Context) *line {
+	l, _ := ctx.Value(lineKey{}).(*line)
+	return l
+}
+
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		log.InfoContext(r.Context(), "request",
-			"method", r.Method,
-			"path", r.URL.Path,
-			"status", rec.status,
-			"bytes", rec.bytes,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"remote", r.RemoteAddr,
-		)
+		l := &line{}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), lineKey{}, l)))
+		attrs := append([]slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Float64("duration_ms", ms(time.Since(start))),
+			slog.String("remote", r.RemoteAddr),
+		}, l.attrs...)
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }

@@ -1,0 +1,105 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"eilnet/internal/dbtest"
+	"eilnet/internal/gqltest"
+)
+
+// lockFactories holds an exclusive lock on factories, so that any statement
+// reading them waits, until the returned function releases it.
+func lockFactories(t *testing.T, db *dbtest.DB) func() {
+	t.Helper()
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE factories IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return func() { tx.Rollback() }
+}
+
+// waiting counts the statements waiting for the lock.
+func waiting(t *testing.T, db *dbtest.DB) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatalf("%s did not happen within 5 s", what)
+}
+
+const factoryQuery = `{ factories(first: 3) { nodes { name } } }`
+
+// A request that runs out of time cancels its SQL and answers TIMEOUT.
+func TestRequestDeadlineCancelsSQL(t *testing.T) {
+	db := dbtest.Seeded(t)
+	s := gqltest.NewServer(t, db, gqltest.Options{RequestTimeout: 300 * time.Millisecond})
+	release := lockFactories(t, db)
+	defer release()
+
+	start := time.Now()
+	resp := s.Query(t, factoryQuery, nil)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("answered after %v: the statement was not cancelled", took)
+	}
+	if len(resp.Errors) == 0 || resp.Errors[0].Code() != "TIMEOUT" {
+		t.Fatalf("errors %+v, want TIMEOUT", resp.Errors)
+	}
+	eventually(t, "the cancelled statement leaving", func() bool { return waiting(t, db) == 0 })
+}
+
+// A client that goes away cancels the SQL of its request.
+func TestDisconnectCancelsSQL(t *testing.T) {
+	db := dbtest.Seeded(t)
+	s := gqltest.NewServer(t, db, gqltest.Options{})
+	release := lockFactories(t, db)
+	defer release()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	body, _ := json.Marshal(map[string]string{"query": factoryQuery})
+	req, err := http.NewRequestWithContext(ctx, "POST", s.URL+"/query", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	eventually(t, "the statement waiting for the lock", func() bool { return waiting(t, db) == 1 })
+	cancel()
+	<-done
+	eventually(t, "the abandoned statement leaving", func() bool { return waiting(t, db) == 0 })
+
+	// The server is fine afterwards.
+	release()
+	var data struct {
+		Factories struct{ Nodes []struct{ Name string } }
+	}
+	s.Query(t, factoryQuery, nil).MustData(t, &data)
+	if len(data.Factories.Nodes) != 3 {
+		t.Errorf("after the disconnect: %+v", data)
+	}
+}

@@ -1,0 +1,549 @@
+// Command bench measures eilnet side by side with its N+1 baseline and
+// with the raw-SQL minimum, on demo databases of scale 1 and 10, and
+// writes docs/benchmarks.md. Run it with `make bench`, which builds the
+// server and the load generator (hey) first.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"eilnet/internal/postgres"
+)
+
+var (
+	eilnet   = flag.String("eilnet", "bin/eilnet", "the server binary")
+	hey      = flag.String("hey", "bin/hey", "the load generator")
+	server   = flag.String("postgres", os.Getenv("EILNET_POSTGRES"), "PostgreSQL server URL (postgres://user@host:port)")
+	out      = flag.String("out", "docs/benchmarks.md", "where to write the report")
+	duration = flag.Duration("duration", 5*time.Second, "how long each load runs")
+	scales   = flag.String("scales", "1,10", "demo network scales to measure")
+	sweep    = flag.Bool("sweep", true, "also measure loader waits and batch capacities (at the first scale)")
+	only     = flag.String("only", "", "measure only these queries (comma-separated names)")
+	extra    = flag.String("flags", "", "extra flags for the measured eilnet server (space-separated)")
+)
+
+func main() {
+	flag.Parse()
+	if err := run(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// report collects what the run measured, for the markdown.
+type report struct {
+	machine  []string
+	seeding  []string
+	sections []section
+}
+
+type section struct {
+	title string
+	lines []string
+}
+
+func (r *report) add(title string, lines ...string) {
+	r.sections = append(r.sections, section{title, lines})
+	fmt.Fprintf(os.Stderr, "\n## %s\n%s\n", title, strings.Join(lines, "\n"))
+}
+
+func run(ctx context.Context) error {
+	if *server == "" {
+		return errors.New("no PostgreSQL server: set EILNET_POSTGRES or --postgres (make bench does)")
+	}
+	admin, err := postgres.Open(ctx, dbURL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	rep := &report{}
+	rep.machine = machine(ctx, admin)
+
+	var scaleList []int
+	for _, s := range strings.Split(*scales, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("--scales: %w", err)
+		}
+		scaleList = append(scaleList, n)
+	}
+	results := map[int][]row{}
+	for i, scale := range scaleList {
+		name := fmt.Sprintf("eilnet_bench_%d", scale)
+		took, err := ensureSeeded(ctx, admin, name, scale)
+		if err != nil {
+			return err
+		}
+		if took > 0 {
+			rep.seeding = append(rep.seeding, fmt.Sprintf("- scale %d: `eilnet seed --scale %d` took %s", scale, scale, took.Round(100*time.Millisecond)))
+		}
+		db, err := postgres.Open(ctx, dbURL(name))
+		if err != nil {
+			return err
+		}
+		rows, err := measureScale(ctx, rep, db, name, scale)
+		if err != nil {
+			db.Close()
+			return err
+		}
+		results[scale] = rows
+		if err := compareChildPages(ctx, rep, db, scale); err != nil {
+			db.Close()
+			return err
+		}
+		if i == 0 && *sweep {
+			if err := sweepBatching(ctx, rep, db, name); err != nil {
+				db.Close()
+				return err
+			}
+		}
+		db.Close()
+	}
+	if len(scaleList) >= 2 {
+		rep.add(fmt.Sprintf("Paginated queries: p99 at scale %d against scale %d", scaleList[len(scaleList)-1], scaleList[0]),
+			paginationRatios(results[scaleList[0]], results[scaleList[len(scaleList)-1]])...)
+	}
+	return rep.write()
+}
+
+// dbURL is the URL of database name on the server.
+func dbURL(name string) string {
+	u, err := postgres.DatabaseURL(*server, name)
+	if err != nil {
+		log.Fatalf("--postgres: %v", err)
+	}
+	return u
+}
+
+func machine(ctx context.Context, db *sqlx.DB) []string {
+	cpu := "unknown CPU"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+		f.Close()
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		mem = strings.Fields(strings.SplitN(string(b), "\n", 2)[0])[1]
+		if kb, err := strconv.Atoi(mem); err == nil {
+			mem = fmt.Sprintf("%.0f GiB RAM", float64(kb)/1024/1024)
+		}
+	}
+	var pg string
+	db.GetContext(ctx, &pg, `SELECT split_part(version(), ' on ', 1)`)
+	return []string{
+		fmt.Sprintf("- %s, %d cores, %s; %s; %s (server and PostgreSQL on the same machine, over loopback)",
+			cpu, runtime.NumCPU(), mem, runtime.Version(), pg),
+	}
+}
+
+// ensureSeeded makes database name hold the demo network at scale, seeding
+// it with the server binary if needed, and answers how long seeding took
+// (0 when the database was there already).
+func ensureSeeded(ctx context.Context, admin *sqlx.DB, name string, scale int) (time.Duration, error) {
+	var exists bool
+	if err := admin.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
+		return 0, err
+	}
+	if exists {
+		db, err := postgres.Open(ctx, dbURL(name))
+		if err == nil {
+			var members int
+			err = db.GetContext(ctx, &members, `SELECT count(*) FROM members`)
+			db.Close()
+			if err == nil && members == 11500*scale {
+				return 0, nil
+			}
+		}
+		if _, err := admin.ExecContext(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, *eilnet, "seed", "--scale", strconv.Itoa(scale))
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL(name))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("seed scale %d: %v\n%s", scale, err, b)
+	}
+	return time.Since(start), nil
+}
+
+// process is a running eilnet server.
+type process struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func start(ctx context.Context, database string, port int, flags ...string) (*process, error) {
+	args := append([]string{"serve", "--port", strconv.Itoa(port), "--debug"}, flags...)
+	cmd := exec.CommandContext(ctx, *eilnet, args...)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(p.base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return p, nil
+			}
+		}
+	}
+	p.stop()
+	return nil, fmt.Errorf("server %v did not get ready", args)
+}
+
+func (p *process) stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	p.cmd.Wait()
+}
+
+// peakRSS is the server's peak resident memory in MiB.
+func (p *process) peakRSS() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.Fields(v)[0], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// statementTotals reads the server's count of requests and of their
+// statements from /metrics.
+func (p *process) statementTotals() (requests, statements float64) {
+	resp, err := http.Get(p.base + "/metrics")
+	if err != nil {
+		return 0, 0
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 2 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "eilnet_sql_statements_per_request_count":
+			requests = v
+		case "eilnet_sql_statements_per_request_sum":
+			statements = v
+		}
+	}
+	return requests, statements
+}
+
+// check sends one request and fails unless it answers data without errors.
+func (p *process) check(body []byte) error {
+	resp, err := http.Post(p.base+"/query", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Data   json.RawMessage
+		Errors []json.RawMessage
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return err
+	}
+	if resp.StatusCode != 200 || len(r.Errors) > 0 || len(r.Data) < 10 {
+		return fmt.Errorf("HTTP %d, errors %s", resp.StatusCode, r.Errors)
+	}
+	return nil
+}
+
+// measure is one load run's outcome.
+type measure struct {
+	rps, p50, p99 float64 // p50 and p99 in milliseconds
+	n             int
+}
+
+// load runs hey against the server for the configured duration.
+func (p *process) load(ctx context.Context, body []byte, concurrency int, d time.Duration) (measure, error) {
+	f, err := os.CreateTemp("", "eilnet-bench-*.json")
+	if err != nil {
+		return measure{}, err
+	}
+	defer os.Remove(f.Name())
+	f.Write(body)
+	f.Close()
+	cmd := exec.CommandContext(ctx, *hey, "-z", d.String(), "-c", strconv.Itoa(concurrency), "-m", "POST",
+		"-T", "application/json", "-D", f.Name(), "-t", "60", "-o", "csv", p.base+"/query")
+	outb, err := cmd.Output()
+	if err != nil {
+		return measure{}, fmt.Errorf("hey: %w", err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(outb)).ReadAll()
+	if err != nil {
+		return measure{}, fmt.Errorf("hey output: %w", err)
+	}
+	var lat []float64
+	for _, rec := range records[1:] {
+		if rec[6] != "200" {
+			return measure{}, fmt.Errorf("HTTP %s under load", rec[6])
+		}
+		s, _ := strconv.ParseFloat(rec[0], 64)
+		lat = append(lat, s*1000)
+	}
+	return summarize(lat, d), nil
+}
+
+func summarize(lat []float64, d time.Duration) measure {
+	if len(lat) == 0 {
+		return measure{}
+	}
+	slices.Sort(lat)
+	pct := func(q float64) float64 { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+	return measure{rps: float64(len(lat)) / d.Seconds(), p50: pct(0.50), p99: pct(0.99), n: len(lat)}
+}
+
+// loadRaw runs f on concurrency dedicated connections for d.
+func loadRaw(ctx context.Context, db *sqlx.DB, f rawFunc, concurrency int, d time.Duration) (measure, int, error) {
+	var mu sync.Mutex
+	var lat []float64
+	var firstErr error
+	statements := 0
+	var wg sync.WaitGroup
+	end := time.Now().Add(d)
+	for range concurrency {
+		wg.Go(func() {
+			conn, err := db.Connx(ctx)
+			if err != nil {
+				mu.Lock()
+				firstErr = err
+				mu.Unlock()
+				return
+			}
+			defer conn.Close()
+			var mine []float64
+			for time.Now().Before(end) {
+				t := time.Now()
+				n, err := f(ctx, conn)
+				if err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					return
+				}
+				mine = append(mine, float64(time.Since(t).Microseconds())/1000)
+				mu.Lock()
+				statements = n
+				mu.Unlock()
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return summarize(lat, d), statements, firstErr
+}
+
+// row is one query, variant and concurrency's measurement.
+type row struct {
+	query, variant string
+	statements     float64
+	c1, c8         measure
+	rss            float64
+}
+
+func fmtMeasure(m measure) string {
+	return fmt.Sprintf("%.1f | %.2f | %.2f", m.rps, m.p50, m.p99)
+}
+
+func measureScale(ctx context.Context, rep *report, db *sqlx.DB, database string, scale int) ([]row, error) {
+	queries, err := benchQueries(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if *only != "" {
+		queries = slices.DeleteFunc(queries, func(q benchQuery) bool {
+			return !slices.Contains(strings.Split(*only, ","), q.name)
+		})
+	}
+	batched, err := start(ctx, database, 18101, strings.Fields(*extra)...)
+	if err != nil {
+		return nil, err
+	}
+	defer batched.stop()
+	naive, err := start(ctx, database, 18102, "--no-batching")
+	if err != nil {
+		return nil, err
+	}
+	defer naive.stop()
+
+	var rows []row
+	for _, q := range queries {
+		body, _ := json.Marshal(map[string]any{"query": q.query, "variables": q.vars})
+		for _, v := range []struct {
+			name string
+			p    *process
+		}{{"eilnet", batched}, {"N+1 (no batching)", naive}} {
+			if err := v.p.check(body); err != nil {
+				return nil, fmt.Errorf("%s on %s: %w", q.name, v.name, err)
+			}
+			r := row{query: q.name, variant: v.name}
+			reqs0, stmts0 := v.p.statementTotals()
+			if r.c1, err = v.p.load(ctx, body, 1, *duration); err != nil {
+				return nil, err
+			}
+			if r.c8, err = v.p.load(ctx, body, 8, *duration); err != nil {
+				return nil, err
+			}
+			reqs1, stmts1 := v.p.statementTotals()
+			if reqs1 > reqs0 {
+				r.statements = (stmts1 - stmts0) / (reqs1 - reqs0)
+			}
+			rows = append(rows, r)
+		}
+		r := row{query: q.name, variant: "raw SQL"}
+		var n int
+		if r.c1, n, err = loadRaw(ctx, db, q.raw, 1, *duration); err != nil {
+			return nil, fmt.Errorf("%s raw: %w", q.name, err)
+		}
+		if r.c8, _, err = loadRaw(ctx, db, q.raw, 8, *duration); err != nil {
+			return nil, fmt.Errorf("%s raw: %w", q.name, err)
+		}
+		r.statements = float64(n)
+		rows = append(rows, r)
+	}
+	lines := []string{
+		"| query | variant | statements / request | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=8 req/s | c=8 p50 ms | c=8 p99 ms |",
+		"|---|---|---:|---:|---:|---:|---:|---:|---:|",
+	}
+	for _, r := range rows {
+		lines = append(lines, fmt.Sprintf("| %s | %s | %.1f | %s | %s |", r.query, r.variant, r.statements, fmtMeasure(r.c1), fmtMeasure(r.c8)))
+	}
+	lines = append(lines, "", fmt.Sprintf("Peak server RSS after all loads: eilnet %.0f MiB, N+1 %.0f MiB.", batched.peakRSS(), naive.peakRSS()))
+	lines = append(lines, "", "Ratios at concurrency 1 (p50 latency of eilnet / raw SQL; req/s of eilnet / N+1):", "")
+	for i := 0; i+2 < len(rows); i += 3 {
+		e, n, raw := rows[i], rows[i+1], rows[i+2]
+		lines = append(lines, fmt.Sprintf("- %s: latency %.1fx the raw minimum; %.1fx the throughput of N+1 (%.1fx at c=8)",
+			e.query, e.c1.p50/raw.c1.p50, e.c1.rps/n.c1.rps, e.c8.rps/n.c8.rps))
+	}
+	rep.add(fmt.Sprintf("Scale %d", scale), lines...)
+	return rows, nil
+}
+
+func paginationRatios(small, large []row) []string {
+	var lines []string
+	for _, name := range []string{"complaint_paging", "analyst_member_graph"} {
+		var a, b row
+		for _, r := range small {
+			if r.query == name && r.variant == "eilnet" {
+				a = r
+			}
+		}
+		for _, r := range large {
+			if r.query == name && r.variant == "eilnet" {
+				b = r
+			}
+		}
+		if a.c1.p99 > 0 {
+			lines = append(lines, fmt.Sprintf("- %s: p99 %.2f ms against %.2f ms at c=1 (%.2fx); %.2f ms against %.2f ms at c=8 (%.2fx)",
+				name, b.c1.p99, a.c1.p99, b.c1.p99/a.c1.p99, b.c8.p99, a.c8.p99, b.c8.p99/a.c8.p99))
+		}
+	}
+	return lines
+}
+
+// sweepBatching measures the dashboard and a single-object lookup at
+// several loader waits, which only unannounced loads wait for.
+func sweepBatching(ctx context.Context, rep *report, db *sqlx.DB, database string) error {
+	queries, err := benchQueries(ctx, db)
+	if err != nil {
+		return err
+	}
+	var picked []benchQuery
+	for _, q := range queries {
+		if q.name == "dashboard_overview" || q.name == "partner_factory_lookup" {
+			picked = append(picked, q)
+		}
+	}
+	lines := []string{
+		"| query | --batch-wait | statements / request | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=8 req/s | c=8 p50 ms | c=8 p99 ms |",
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+	}
+	d := *duration / 2
+	for _, wait := range []string{"0s", "1ms", "16ms"} {
+		p, err := start(ctx, database, 18103, "--batch-wait", wait)
+		if err != nil {
+			return err
+		}
+		for _, q := range picked {
+			body, _ := json.Marshal(map[string]any{"query": q.query, "variables": q.vars})
+			reqs0, stmts0 := p.statementTotals()
+			c1, err := p.load(ctx, body, 1, d)
+			if err != nil {
+				p.stop()
+				return err
+			}
+			c8, err := p.load(ctx, body, 8, d)
+			if err != nil {
+				p.stop()
+				return err
+			}
+			reqs1, stmts1 := p.statementTotals()
+			lines = append(lines, fmt.Sprintf("| %s | %s | %.1f | %s | %s |", q.name, wait,
+				(stmts1-stmts0)/(reqs1-reqs0), fmtMeasure(c1), fmtMeasure(c8)))
+		}
+		p.stop()
+	}
+	rep.add("Loader wait (scale 1)", lines...)
+	return nil
+}
+
+func (r *report) write() error {
+	var b strings.Builder
+	b.WriteString("# Benchmarks\n\n")
+	b.WriteString("Produced by `make bench` (which runs `go run ./internal/bench`): each contract query is loaded with\n")
+	b.WriteString("[hey](https://github.com/rakyll/hey) v0.1.5 over HTTP for " + duration.String() + " at concurrency 1 and 8 against\n")
+	b.WriteString("eilnet as it ships, and against eilnet with `--no-batching` (every relation read one parent per\n")
+	b.WriteString("statement: the N+1 baseline); the raw-SQL minimum runs hand-written SQL for the same data over\n")
+	b.WriteString("dedicated connections (one per worker), with no HTTP and no GraphQL. Statements per request are\n")
+	b.WriteString("averaged over the loads from the server's own count (`/metrics`). All variants ran in the same run,\n")
+	b.WriteString("one after the other; absolute figures on a shared two-core machine are noisy, the ratios less so.\n\n")
+	b.WriteString("## Machine\n\n" + strings.Join(r.machine, "\n") + "\n\n")
+	if len(r.seeding) > 0 {
+		b.WriteString("## Seeding\n\n" + strings.Join(r.seeding, "\n") + "\n\n")
+	}
+	for _, s := range r.sections {
+		b.WriteString("## " + s.title + "\n\n" + strings.Join(s.lines, "\n") + "\n\n")
+	}
+	return os.WriteFile(*out, []byte(strings.TrimRight(b.String(), "\n")+"\n"), 0o644)
+}

@@ -1,0 +1,148 @@
+// Package obs is eilnet's observability: what one request did (for its
+// log line) and the Prometheus metrics of all requests.
+package obs
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Request is what the GraphQL layer learns about one request: its
+// operation's name and its outcome (ok, or the first error's code).
+type Request struct {
+	mu        sync.Mutex
+	operation string
+	outcome   string
+}
+
+type requestKey struct{}
+
+// WithRequest returns a context carrying a new Request.
+func WithRequest(ctx context.Context) (context.Context, *Request) {
+	r := &Request{}
+	return context.WithValue(ctx, requestKey{}, r), r
+}
+
+// RequestFrom returns the context's Request, or nil.
+func RequestFrom(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
+
+// Set records the operation's name and outcome.
+func (r *Request) Set(operation, outcome string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.operation, r.outcome = operation, outcome
+}
+
+// Get returns the operation's name and outcome; empty when no GraphQL
+// operation ran.
+func (r *Request) Get() (operation, outcome string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.operation, r.outcome
+}
+
+// Metrics are the server's Prometheus metrics.
+type Metrics struct {
+	registry   *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	statements prometheus.Histogram
+	sqlTime    prometheus.Histogram
+	batches    *prometheus.HistogramVec
+
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+// maxOperationNames bounds the operation label: clients choose operation
+// names, and every distinct label value costs memory for good.
+const maxOperationNames = 200
+
+var operationName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// NewMetrics registers the metrics, with Go's and the process's.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "eilnet_graphql_requests_total",
+			Help: "GraphQL requests by operation name and outcome (ok, or the first error's code).",
+		}, []string{"operation", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "eilnet_graphql_request_duration_seconds",
+			Help:    "Time to answer a GraphQL request, by operation name.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 15),
+		}, []string{"operation"}),
+		statements: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "eilnet_sql_statements_per_request",
+			Help:    "SQL statements one GraphQL request ran.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 12),
+		}),
+		sqlTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "eilnet_sql_seconds_per_request",
+			Help:    "Time the SQL statements of one GraphQL request took, summed.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 17),
+		}),
+		batches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "eilnet_loader_batch_size",
+			Help:    "Keys a loader read in one batch, by loader.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 12),
+		}, []string{"loader"}),
+		names: map[string]bool{},
+	}
+	m.registry.MustRegister(m.requests, m.latency, m.statements, m.sqlTime, m.batches,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// ObserveRequest records one GraphQL request.
+func (m *Metrics) ObserveRequest(operation, outcome string, d time.Duration, statements int64, sqlTime time.Duration) {
+	op := m.label(operation)
+	m.requests.WithLabelValues(op, outcome).Inc()
+	m.latency.WithLabelValues(op).Observe(d.Seconds())
+	m.statements.Observe(float64(statements))
+	m.sqlTime.Observe(sqlTime.Seconds())
+}
+
+// ObserveBatch records the size of one loader batch.
+func (m *Metrics) ObserveBatch(loader string, size int) {
+	m.batches.WithLabelValues(loader).Observe(float64(size))
+}
+
+// label is the operation's label value: its name while names are few and
+// well formed, "anonymous" without a name, "other" beyond that.
+func (m *Metrics) label(operation string) string {
+	switch {
+	case operation == "":
+		return "anonymous"
+	case !operationName.MatchString(operation):
+		return "other"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.names[operation] {
+		if len(m.names) >= maxOperationNames {
+			return "other"
+		}
+		m.names[operation] = true
+	}
+	return operation
+}

@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Stats counts the SQL statements one request runs and the time they take
+// (from sending a statement until its last row is read; concurrent
+// statements add up).
+type Stats struct {
+	statements atomic.Int64
+	nanos      atomic.Int64
+}
+
+// Statements is how many statements ran.
+func (s *Stats) Statements() int64 { return s.statements.Load() }
+
+// Duration is the time the statements took, summed.
+func (s *Stats) Duration() time.Duration { return time.Duration(s.nanos.Load()) }
+
+func (s *Stats) add(start time.Time) {
+	s.statements.Add(1)
+	s.nanos.Add(int64(time.Since(start)))
+}
+
+type statsKey struct{}
+
+// WithStats returns a context whose statements are counted in a new Stats.
+func WithStats(ctx context.Context) (context.Context, *Stats) {
+	s := &Stats{}
+	return context.WithValue(ctx, statsKey{}, s), s
+}
+
+// StatsFrom returns the context's Stats, or nil.
+func StatsFrom(ctx context.Context) *Stats {
+	s, _ := ctx.Value(statsKey{}).(*Stats)
+	return s
+}
+
+// openCounted opens dsn through lib/pq, counting every statement run with
+// a context made by WithStats. Wrapping the driver, rather than the stores,
+// counts every statement whoever runs it.
+func openCounted(dsn string) (*sqlx.DB, error) {
+	c, err := pq.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sqlx.NewDb(sql.OpenDB(connector{c}), "postgres"), nil
+}
+
+type connector struct {
+	*pq.Connector
+}
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	cn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := cn.(pqConn)
+	if !ok {
+		cn.Close()
+		return nil, fmt.Errorf("lib/pq connection %T lacks a driver interface", cn)
+	}
+	return &conn{pc}, nil
+}
+
+// pqConn is what lib/pq's connection implements, all of which conn passes
+// on, so that database/sql finds the same abilities.
+type pqConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.QueryerContext
+	driver.ExecerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+	driver.NamedValueChecker
+}
+
+type conn struct {
+	pqConn
+}
+
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	s := StatsFrom(ctx)
+	if s == nil {
+		return c.pqConn.QueryContext(ctx, query, args)
+	}
+	start := time.Now()
+	rows, err := c.pqConn.QueryContext(ctx, query, args)
+	if err != nil {
+		s.add(start)
+		return nil, err
+	}
+	return &rowsTimer{Rows: rows, stats: s, start: start}, nil
+}
+
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	s := StatsFrom(ctx)
+	if s == nil {
+		return c.pqConn.ExecContext(ctx, query, args)
+	}
+	start := time.Now()
+	defer s.add(start)
+	return c.pqConn.ExecContext(ctx, query, args)
+}
+
+// rowsTimer counts its statement when its rows are closed.
+type rowsTimer struct {
+	driver.Rows
+	stats  *Stats
+	start  time.Time
+	closed bool
+}
+
+func (r *rowsTimer) Next(dest []driver.Value) error {
+	err := r.Rows.Next(dest)
+	if err == io.EOF && !r.closed {
+		r.closed = true
+		r.stats.add(r.start)
+	}
+	return err
+}
+
+func (r *rowsTimer) Close() error {
+	if !r.closed {
+		r.closed = true
+		r.stats.add(r.start)
+	}
+	return r.Rows.Close()
+}
