@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		return err
 	}
 	metrics := obs.NewMetrics()
-	api := graph.NewHandler(&graph.Resolver{Stores: loader.NewStores(db), Catalog: catalog}, graph.Options{
+	api := graph.NewHandler(graph.NewResolver(db, catalog), graph.Options{
 		Loader: loader.Config{
 			Wait: cfg.BatchWait, NoBatching: cfg.NoBatching, Observe: metrics.ObserveBatch,
 		},

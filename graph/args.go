@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math"
 	"regexp"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
 	"eilnet/internal/member"
+	"eilnet/internal/search"
 	"eilnet/internal/seminar"
 )
 
@@ -66,6 +68,33 @@ func checkRange(arg string, from, to *time.Time) error {
 	return nil
 }
 
+// searchText checks and normalises an optional search text.
+func searchText(arg string, text *string) (string, error) {
+	if text == nil {
+		return "", nil
+	}
+	return search.Text(arg, *text)
+}
+
+// maxRadiusKm bounds a radius search: Thailand is about 1,650 km long.
+const maxRadiusKm = 500
+
+// circle checks an optional radius.
+func circle(arg string, g *model.GeoRadius) (factory.Circle, error) {
+	if g == nil {
+		return factory.Circle{}, nil
+	}
+	switch {
+	case math.IsNaN(g.Latitude) || g.Latitude < -90 || g.Latitude > 90:
+		return factory.Circle{}, badInput("%s.latitude must be between -90 and 90", arg)
+	case math.IsNaN(g.Longitude) || g.Longitude < -180 || g.Longitude > 180:
+		return factory.Circle{}, badInput("%s.longitude must be between -180 and 180", arg)
+	case math.IsNaN(g.RadiusKm) || g.RadiusKm <= 0 || g.RadiusKm > maxRadiusKm:
+		return factory.Circle{}, badInput("%s.radiusKm must be more than 0 and at most %d", arg, maxRadiusKm)
+	}
+	return factory.Circle{Latitude: g.Latitude, Longitude: g.Longitude, RadiusKm: g.RadiusKm}, nil
+}
+
 func value[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -92,6 +121,9 @@ func (r *Resolver) memberQuery(f *model.MemberFilter, o *member.Order) (member.Q
 	if err := checkRange("filter.joinedFrom/joinedTo", f.JoinedFrom, f.JoinedTo); err != nil {
 		return q, err
 	}
+	if q.Filter.Search, err = searchText("filter.search", f.Search); err != nil {
+		return q, err
+	}
 	q.Filter.Sector = value(f.Sector)
 	q.Filter.JoinedFrom = value(f.JoinedFrom)
 	q.Filter.JoinedTo = value(f.JoinedTo)
@@ -115,6 +147,12 @@ func (r *Resolver) factoryQuery(f *model.FactoryFilter, o *factory.Order) (facto
 	}
 	if f.TypeCode != nil && !r.Catalog.FactoryType(*f.TypeCode) {
 		return q, badInput("filter.typeCode: no factory type has the number %d", *f.TypeCode)
+	}
+	if q.Filter.Search, err = searchText("filter.search", f.Search); err != nil {
+		return q, err
+	}
+	if q.Filter.Within, err = circle("filter.within", f.Within); err != nil {
+		return q, err
 	}
 	q.Filter.Region = string(value(f.Region))
 	q.Filter.Category = value(f.Category)
@@ -147,6 +185,14 @@ func (r *Resolver) complaintQuery(f *model.ComplaintFilter, o *complaint.Order) 
 	if err := checkRange("filter.filedFrom/filedTo", f.FiledFrom, f.FiledTo); err != nil {
 		return q, err
 	}
+	if q.Filter.Search, err = searchText("filter.search", f.Search); err != nil {
+		return q, err
+	}
+	if f.InspectionZone != nil && !r.Catalog.Zone(*f.InspectionZone) {
+		return q, badInput("filter.inspectionZone: no inspection zone has the number %d", *f.InspectionZone)
+	}
+	q.Filter.InspectionZone = value(f.InspectionZone)
+	q.Filter.FactoryRegistrationNo = value(f.FactoryRegistrationNo)
 	q.Filter.Region = string(value(f.Region))
 	q.Filter.Category = value(f.Category)
 	if f.Status != nil {
@@ -170,6 +216,12 @@ func (r *Resolver) seminarQuery(f *model.SeminarFilter, o *seminar.Order) (semin
 		return q, err
 	}
 	if q.Filter.FiscalYear, err = checkFiscalYear("filter.fiscalYear", f.FiscalYear); err != nil {
+		return q, err
+	}
+	if q.Filter.OrganizerCode, err = r.checkOffice("filter.organizerCode", f.OrganizerCode); err != nil {
+		return q, err
+	}
+	if q.Filter.Search, err = searchText("filter.search", f.Search); err != nil {
 		return q, err
 	}
 	q.Filter.Kind = value(f.Kind)

@@ -27,6 +27,7 @@ import (
 	"eilnet/internal/page"
 	"eilnet/internal/province"
 	"eilnet/internal/seminar"
+	"eilnet/internal/summary"
 )
 
 // region    ***************************** api!.gotpl *****************************
@@ -41,6 +42,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Award() AwardResolver
 	Complaint() ComplaintResolver
+	ComplaintBucket() ComplaintBucketResolver
 	ComplaintConnection() ComplaintConnectionResolver
 	Factory() FactoryResolver
 	FactoryConnection() FactoryConnectionResolver
@@ -79,6 +81,20 @@ type ComplexityRoot struct {
 		ResolvedAt    func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Timeline      func(childComplexity int) int
+	}
+
+	ComplaintBucket struct {
+		Category            func(childComplexity int) int
+		Count               func(childComplexity int) int
+		FactoryCategory     func(childComplexity int) int
+		FiscalYear          func(childComplexity int) int
+		InspectionZone      func(childComplexity int) int
+		MedianDaysToResolve func(childComplexity int) int
+		Month               func(childComplexity int) int
+		Province            func(childComplexity int) int
+		Region              func(childComplexity int) int
+		ResolvedCount       func(childComplexity int) int
+		Status              func(childComplexity int) int
 	}
 
 	ComplaintConnection struct {
@@ -156,6 +172,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NetworkSummary struct {
+		Awards                       func(childComplexity int) int
+		Complaints                   func(childComplexity int) int
+		Factories                    func(childComplexity int) int
+		GovernanceCertifiedFactories func(childComplexity int) int
+		Members                      func(childComplexity int) int
+		MembersBySector              func(childComplexity int) int
+		OpenComplaints               func(childComplexity int) int
+		SeminarAttendances           func(childComplexity int) int
+		Seminars                     func(childComplexity int) int
+	}
+
 	Office struct {
 		Code       func(childComplexity int) int
 		Complaints func(childComplexity int, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) int
@@ -190,18 +218,31 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Complaint  func(childComplexity int, referenceNo string) int
-		Complaints func(childComplexity int, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) int
-		Factories  func(childComplexity int, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) int
-		Factory    func(childComplexity int, registrationNo string) int
-		Members    func(childComplexity int, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) int
-		Node       func(childComplexity int, id string) int
-		Nodes      func(childComplexity int, ids []string) int
-		Office     func(childComplexity int, code string) int
-		Offices    func(childComplexity int, kind *office.Kind) int
-		Province   func(childComplexity int, code string) int
-		Provinces  func(childComplexity int, region *province.Region, inspectionZone *int) int
-		Seminars   func(childComplexity int, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) int
+		Complaint      func(childComplexity int, referenceNo string) int
+		ComplaintStats func(childComplexity int, groupBy []complaint.Dimension, filter *model.ComplaintFilter) int
+		Complaints     func(childComplexity int, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) int
+		Factories      func(childComplexity int, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) int
+		Factory        func(childComplexity int, registrationNo string) int
+		Members        func(childComplexity int, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) int
+		NetworkSummary func(childComplexity int, fiscalYear *int) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, ids []string) int
+		Office         func(childComplexity int, code string) int
+		Offices        func(childComplexity int, kind *office.Kind) int
+		Province       func(childComplexity int, code string) int
+		Provinces      func(childComplexity int, region *province.Region, inspectionZone *int) int
+		Search         func(childComplexity int, text string, first *int) int
+		Seminars       func(childComplexity int, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) int
+	}
+
+	SearchHit struct {
+		Node  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
+	SectorCount struct {
+		Count  func(childComplexity int) int
+		Sector func(childComplexity int) int
 	}
 
 	Seminar struct {
@@ -248,6 +289,9 @@ type ComplaintResolver interface {
 	FiledBy(ctx context.Context, obj *complaint.Complaint) (*member.Member, error)
 	Investigators(ctx context.Context, obj *complaint.Complaint) ([]*member.Member, error)
 	Timeline(ctx context.Context, obj *complaint.Complaint) ([]*complaint.Event, error)
+}
+type ComplaintBucketResolver interface {
+	Province(ctx context.Context, obj *complaint.Bucket) (*province.Province, error)
 }
 type ComplaintConnectionResolver interface {
 	Edges(ctx context.Context, obj *model.ComplaintConnection) ([]*model.ComplaintEdge, error)
@@ -307,7 +351,10 @@ type QueryResolver interface {
 	Office(ctx context.Context, code string) (*office.Office, error)
 	Provinces(ctx context.Context, region *province.Region, inspectionZone *int) ([]*province.Province, error)
 	Province(ctx context.Context, code string) (*province.Province, error)
+	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
 	Seminars(ctx context.Context, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error)
+	ComplaintStats(ctx context.Context, groupBy []complaint.Dimension, filter *model.ComplaintFilter) ([]*complaint.Bucket, error)
+	NetworkSummary(ctx context.Context, fiscalYear *int) (*summary.Summary, error)
 }
 type SeminarResolver interface {
 	Organizer(ctx context.Context, obj *seminar.Seminar) (*office.Office, error)
@@ -450,6 +497,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Complaint.Timeline(childComplexity), true
+
+	case "ComplaintBucket.category":
+		if e.ComplexityRoot.ComplaintBucket.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.Category(childComplexity), true
+	case "ComplaintBucket.count":
+		if e.ComplexityRoot.ComplaintBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.Count(childComplexity), true
+	case "ComplaintBucket.factoryCategory":
+		if e.ComplexityRoot.ComplaintBucket.FactoryCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.FactoryCategory(childComplexity), true
+	case "ComplaintBucket.fiscalYear":
+		if e.ComplexityRoot.ComplaintBucket.FiscalYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.FiscalYear(childComplexity), true
+	case "ComplaintBucket.inspectionZone":
+		if e.ComplexityRoot.ComplaintBucket.InspectionZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.InspectionZone(childComplexity), true
+	case "ComplaintBucket.medianDaysToResolve":
+		if e.ComplexityRoot.ComplaintBucket.MedianDaysToResolve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.MedianDaysToResolve(childComplexity), true
+	case "ComplaintBucket.month":
+		if e.ComplexityRoot.ComplaintBucket.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.Month(childComplexity), true
+	case "ComplaintBucket.province":
+		if e.ComplexityRoot.ComplaintBucket.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.Province(childComplexity), true
+	case "ComplaintBucket.region":
+		if e.ComplexityRoot.ComplaintBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.Region(childComplexity), true
+	case "ComplaintBucket.resolvedCount":
+		if e.ComplexityRoot.ComplaintBucket.ResolvedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.ResolvedCount(childComplexity), true
+	case "ComplaintBucket.status":
+		if e.ComplexityRoot.ComplaintBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplaintBucket.Status(childComplexity), true
 
 	case "ComplaintConnection.edges":
 		if e.ComplexityRoot.ComplaintConnection.Edges == nil {
@@ -763,6 +877,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
 
+	case "NetworkSummary.awards":
+		if e.ComplexityRoot.NetworkSummary.Awards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Awards(childComplexity), true
+	case "NetworkSummary.complaints":
+		if e.ComplexityRoot.NetworkSummary.Complaints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Complaints(childComplexity), true
+	case "NetworkSummary.factories":
+		if e.ComplexityRoot.NetworkSummary.Factories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Factories(childComplexity), true
+	case "NetworkSummary.governanceCertifiedFactories":
+		if e.ComplexityRoot.NetworkSummary.GovernanceCertifiedFactories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.GovernanceCertifiedFactories(childComplexity), true
+	case "NetworkSummary.members":
+		if e.ComplexityRoot.NetworkSummary.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Members(childComplexity), true
+	case "NetworkSummary.membersBySector":
+		if e.ComplexityRoot.NetworkSummary.MembersBySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.MembersBySector(childComplexity), true
+	case "NetworkSummary.openComplaints":
+		if e.ComplexityRoot.NetworkSummary.OpenComplaints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.OpenComplaints(childComplexity), true
+	case "NetworkSummary.seminarAttendances":
+		if e.ComplexityRoot.NetworkSummary.SeminarAttendances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.SeminarAttendances(childComplexity), true
+	case "NetworkSummary.seminars":
+		if e.ComplexityRoot.NetworkSummary.Seminars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Seminars(childComplexity), true
+
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
 			break
@@ -956,6 +1125,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Complaint(childComplexity, args["referenceNo"].(string)), true
+	case "Query.complaintStats":
+		if e.ComplexityRoot.Query.ComplaintStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_complaintStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ComplaintStats(childComplexity, args["groupBy"].([]complaint.Dimension), args["filter"].(*model.ComplaintFilter)), true
 	case "Query.complaints":
 		if e.ComplexityRoot.Query.Complaints == nil {
 			break
@@ -1001,6 +1181,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Members(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.MemberFilter), args["orderBy"].(*member.Order)), true
+	case "Query.networkSummary":
+		if e.ComplexityRoot.Query.NetworkSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkSummary(childComplexity, args["fiscalYear"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1067,6 +1258,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Provinces(childComplexity, args["region"].(*province.Region), args["inspectionZone"].(*int)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
 	case "Query.seminars":
 		if e.ComplexityRoot.Query.Seminars == nil {
 			break
@@ -1078,6 +1280,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Seminars(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.SeminarFilter), args["orderBy"].(*seminar.Order)), true
+
+	case "SearchHit.node":
+		if e.ComplexityRoot.SearchHit.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Node(childComplexity), true
+	case "SearchHit.score":
+		if e.ComplexityRoot.SearchHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+
+	case "SectorCount.count":
+		if e.ComplexityRoot.SectorCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorCount.Count(childComplexity), true
+	case "SectorCount.sector":
+		if e.ComplexityRoot.SectorCount.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorCount.Sector(childComplexity), true
 
 	case "Seminar.attendees":
 		if e.ComplexityRoot.Seminar.Attendees == nil {
@@ -1214,6 +1442,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ComplaintOrder", ec.unmarshalInputComplaintOrder),
 			graphql.NewInputUnmarshaler("FactoryFilter", ec.unmarshalInputFactoryFilter),
 			graphql.NewInputUnmarshaler("FactoryOrder", ec.unmarshalInputFactoryOrder),
+			graphql.NewInputUnmarshaler("GeoRadius", ec.unmarshalInputGeoRadius),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("SeminarFilter", ec.unmarshalInputSeminarFilter),
@@ -1373,6 +1602,15 @@ input ComplaintFilter {
   filedTo: DateTime
   "Filed in this Thai fiscal year (Buddhist Era, 1 October - 30 September), e.g. 2567; 2540-2600."
   fiscalYear: Int
+  """
+  At least 2 characters contained in the description or the reference number
+  (case-insensitive), e.g. a district's name.
+  """
+  search: String
+  "About the factory with this registration number; one that no factory has matches nothing."
+  factoryRegistrationNo: String
+  "About an incident in a province of this government inspection zone (1-18)."
+  inspectionZone: Int
 }
 
 "What to sort complaints by."
@@ -1467,6 +1705,25 @@ input FactoryFilter {
   typeCode: Int
   status: FactoryStatus
   governanceCertified: Boolean
+  """
+  At least 2 characters contained in the name, the registration number or the
+  district's Thai or English name (case-insensitive).
+  """
+  search: String
+  "Only factories with coordinates within this circle."
+  within: GeoRadius
+}
+
+"""
+A circle on the Earth's surface; distances are great-circle distances. The
+centre may be anywhere; the radius is more than 0 and at most 500 km.
+"""
+input GeoRadius {
+  "Latitude of the centre in degrees (WGS 84), -90 to 90."
+  latitude: Float!
+  "Longitude of the centre in degrees (WGS 84), -180 to 180."
+  longitude: Float!
+  radiusKm: Float!
 }
 
 "What to sort factories by."
@@ -1558,6 +1815,11 @@ input MemberFilter {
   joinedFrom: Date
   "Joined on or before this day."
   joinedTo: Date
+  """
+  Part of the full name, at least 2 characters: matches names that contain it
+  (case-insensitive; Thai as typed, without word breaks).
+  """
+  search: String
 }
 
 "What to sort members by."
@@ -1771,6 +2033,32 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `"Any object that search can find."
+union SearchResult = Province | Office | Member | Factory | Complaint | Seminar
+
+"One object that search found, with how well it matched."
+type SearchHit {
+  """
+  How well the object matches, from 0 to 1: 1 for an exact registration
+  number, reference number, code or name; 0.5 and more when a name, title or
+  description contains the text; less for names only similar to it (a typo,
+  another spelling).
+  """
+  score: Float!
+  node: SearchResult!
+}
+
+extend type Query {
+  """
+  Ranked hits across provinces, offices, members, factories, complaints and
+  seminars for Thai or English text, a registration number or a reference
+  number, best first. Thai is matched by trigrams (sequences of three
+  characters), so any part of a name finds it without word breaks. The text
+  must have at least 2 characters; ` + "`" + `first` + "`" + ` defaults to 20, at most 100.
+  """
+  search(text: String!, first: Int): [SearchHit!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/seminar.graphqls", Input: `"What kind of event a seminar is."
 enum SeminarKind {
   "สัมมนา."
@@ -1857,6 +2145,10 @@ input SeminarFilter {
   fiscalYear: Int
   "Two-digit code of the province where it was held; an unknown code is a ` + "`" + `BAD_USER_INPUT` + "`" + ` error."
   provinceCode: String
+  "At least 2 characters contained in the title (case-insensitive)."
+  search: String
+  "Organised by the office with this code; an unknown code is a ` + "`" + `BAD_USER_INPUT` + "`" + ` error."
+  organizerCode: String
 }
 
 "What to sort seminars by."
@@ -1890,6 +2182,91 @@ type SeminarEdge {
 extend type Query {
   "Seminars and other events. Default order: latest first."
   seminars(first: Int, after: String, filter: SeminarFilter, orderBy: SeminarOrder): SeminarConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/stats.graphqls", Input: `"A dimension complaints can be grouped by."
+enum ComplaintDimension {
+  "The province of the incident."
+  PROVINCE
+  "The region of the incident's province."
+  REGION
+  "The government inspection zone of the incident's province (none for Bangkok)."
+  INSPECTION_ZONE
+  CATEGORY
+  "The status now."
+  STATUS
+  "The Thai fiscal year (Buddhist Era) of filing."
+  FISCAL_YEAR
+  "The calendar month of filing in Thai time, e.g. 2024-03."
+  MONTH
+  "The Factory Act category (1-3) of the factory complained about (none when the source is unknown)."
+  FACTORY_CATEGORY
+}
+
+"""
+The complaints of one combination of dimension values. Each dimension field
+is set when it is grouped by and null otherwise (also null for complaints
+without the value: Bangkok has no inspection zone, a complaint may have no
+factory).
+"""
+type ComplaintBucket {
+  province: Province
+  region: Region
+  inspectionZone: Int
+  category: ComplaintCategory
+  status: ComplaintStatus
+  fiscalYear: Int
+  "The month of filing in Thai time, as YYYY-MM."
+  month: String
+  factoryCategory: Int
+  "How many complaints."
+  count: Int!
+  "How many of them are RESOLVED."
+  resolvedCount: Int!
+  "Median days from filing to closing over the RESOLVED ones; null when none is."
+  medianDaysToResolve: Float
+}
+
+"Members of one sector."
+type SectorCount {
+  sector: Sector!
+  count: Int!
+}
+
+"""
+The network's headline figures. Without a fiscal year they describe the
+network now. With one, the stock figures (members, factories) are as at the
+end of that fiscal year (30 September), counting what had joined or been
+registered by then (factories without a registration day are left out), and
+the flow figures (complaints, seminars, attendances, awards) count what
+happened in it; awards count those honouring that year.
+"""
+type NetworkSummary {
+  members: Int!
+  membersBySector: [SectorCount!]!
+  factories: Int!
+  "Factories in the environmental-governance programme now."
+  governanceCertifiedFactories: Int!
+  complaints: Int!
+  "Complaints RECEIVED or INVESTIGATING now."
+  openComplaints: Int!
+  seminars: Int!
+  "Members' attendances at those seminars."
+  seminarAttendances: Int!
+  awards: Int!
+}
+
+extend type Query {
+  """
+  Complaint counts grouped by 1 to 3 dimensions, for the complaints that
+  filter matches, in the order of the dimensions' values; combinations with
+  no complaint are left out. Dimensions implied by another one asked for
+  (REGION or INSPECTION_ZONE with PROVINCE, FISCAL_YEAR with MONTH) are a
+  ` + "`" + `BAD_USER_INPUT` + "`" + ` error: group by the finer one alone.
+  """
+  complaintStats(groupBy: [ComplaintDimension!]!, filter: ComplaintFilter): [ComplaintBucket!]!
+  "Headline figures of the network, optionally for one fiscal year (Buddhist Era, 2540-2600)."
+  networkSummary(fiscalYear: Int): NetworkSummary!
 }
 `, BuiltIn: false},
 }
@@ -1945,6 +2322,34 @@ func (ec *executionContext) childFields_Complaint(ctx context.Context, field gra
 		return ec.fieldContext_Complaint_timeline(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Complaint", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplaintBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "province":
+		return ec.fieldContext_ComplaintBucket_province(ctx, field)
+	case "region":
+		return ec.fieldContext_ComplaintBucket_region(ctx, field)
+	case "inspectionZone":
+		return ec.fieldContext_ComplaintBucket_inspectionZone(ctx, field)
+	case "category":
+		return ec.fieldContext_ComplaintBucket_category(ctx, field)
+	case "status":
+		return ec.fieldContext_ComplaintBucket_status(ctx, field)
+	case "fiscalYear":
+		return ec.fieldContext_ComplaintBucket_fiscalYear(ctx, field)
+	case "month":
+		return ec.fieldContext_ComplaintBucket_month(ctx, field)
+	case "factoryCategory":
+		return ec.fieldContext_ComplaintBucket_factoryCategory(ctx, field)
+	case "count":
+		return ec.fieldContext_ComplaintBucket_count(ctx, field)
+	case "resolvedCount":
+		return ec.fieldContext_ComplaintBucket_resolvedCount(ctx, field)
+	case "medianDaysToResolve":
+		return ec.fieldContext_ComplaintBucket_medianDaysToResolve(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplaintBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_ComplaintConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2097,6 +2502,30 @@ func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_NetworkSummary_members(ctx, field)
+	case "membersBySector":
+		return ec.fieldContext_NetworkSummary_membersBySector(ctx, field)
+	case "factories":
+		return ec.fieldContext_NetworkSummary_factories(ctx, field)
+	case "governanceCertifiedFactories":
+		return ec.fieldContext_NetworkSummary_governanceCertifiedFactories(ctx, field)
+	case "complaints":
+		return ec.fieldContext_NetworkSummary_complaints(ctx, field)
+	case "openComplaints":
+		return ec.fieldContext_NetworkSummary_openComplaints(ctx, field)
+	case "seminars":
+		return ec.fieldContext_NetworkSummary_seminars(ctx, field)
+	case "seminarAttendances":
+		return ec.fieldContext_NetworkSummary_seminarAttendances(ctx, field)
+	case "awards":
+		return ec.fieldContext_NetworkSummary_awards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2161,6 +2590,26 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_seminars(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Province", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_SearchHit_score(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchHit_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_SectorCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sector":
+		return ec.fieldContext_SectorCount_sector(ctx, field)
+	case "count":
+		return ec.fieldContext_SectorCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SectorCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Seminar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2729,6 +3178,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_complaintStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]complaint.Dimension, error) {
+			return ec.unmarshalNComplaintDimension2ᚕeilnetᚋinternalᚋcomplaintᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ComplaintFilter, error) {
+			return ec.unmarshalOComplaintFilter2ᚖeilnetᚋgraphᚋmodelᚐComplaintFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_complaint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2871,6 +3342,20 @@ func (ec *executionContext) field_Query_members_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_networkSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fiscalYear",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fiscalYear"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2960,6 +3445,28 @@ func (ec *executionContext) field_Query_provinces_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["inspectionZone"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -3597,6 +4104,268 @@ func (ec *executionContext) fieldContext_Complaint_timeline(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ComplaintBucket_province(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComplaintBucket().Province(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *province.Province) graphql.Marshaler {
+			return ec.marshalOProvince2ᚖeilnetᚋinternalᚋprovinceᚐProvince(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplaintBucket",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Province(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplaintBucket_region(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *province.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖeilnetᚋinternalᚋprovinceᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Region")
+}
+
+func (ec *executionContext) _ComplaintBucket_inspectionZone(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_inspectionZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InspectionZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_inspectionZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplaintBucket_category(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Category) graphql.Marshaler {
+			return ec.marshalOComplaintCategory2ᚖeilnetᚋinternalᚋcomplaintᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "ComplaintCategory")
+}
+
+func (ec *executionContext) _ComplaintBucket_status(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Status) graphql.Marshaler {
+			return ec.marshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "ComplaintStatus")
+}
+
+func (ec *executionContext) _ComplaintBucket_fiscalYear(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_fiscalYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiscalYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_fiscalYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplaintBucket_month(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplaintBucket_factoryCategory(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_factoryCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FactoryCategory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_factoryCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplaintBucket_count(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplaintBucket_resolvedCount(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_resolvedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_resolvedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplaintBucket_medianDaysToResolve(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplaintBucket_medianDaysToResolve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysToResolve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplaintBucket_medianDaysToResolve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplaintBucket", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ComplaintConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ComplaintConnection) (ret graphql.Marshaler) {
@@ -4928,6 +5697,222 @@ func (ec *executionContext) fieldContext_MemberEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkSummary_members(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_membersBySector(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_membersBySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembersBySector(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*summary.SectorCount) graphql.Marshaler {
+			return ec.marshalNSectorCount2ᚕᚖeilnetᚋinternalᚋsummaryᚐSectorCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_membersBySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SectorCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSummary_factories(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_factories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_factories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_governanceCertifiedFactories(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_governanceCertifiedFactories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GovernanceCertifiedFactories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_governanceCertifiedFactories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_complaints(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_complaints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complaints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_complaints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_openComplaints(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_openComplaints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenComplaints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_openComplaints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_seminars(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_seminars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seminars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_seminars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_seminarAttendances(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_seminarAttendances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeminarAttendances, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_seminarAttendances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_awards(ctx context.Context, field graphql.CollectedField, obj *summary.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_awards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Awards, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_awards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Office_id(ctx context.Context, field graphql.CollectedField, obj *office.Office) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6129,6 +7114,50 @@ func (ec *executionContext) fieldContext_Query_province(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖeilnetᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_seminars(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6167,6 +7196,94 @@ func (ec *executionContext) fieldContext_Query_seminars(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_seminars_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_complaintStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_complaintStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ComplaintStats(ctx, fc.Args["groupBy"].([]complaint.Dimension), fc.Args["filter"].(*model.ComplaintFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*complaint.Bucket) graphql.Marshaler {
+			return ec.marshalNComplaintBucket2ᚕᚖeilnetᚋinternalᚋcomplaintᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_complaintStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplaintBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_complaintStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networkSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["fiscalYear"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *summary.Summary) graphql.Marshaler {
+			return ec.marshalNNetworkSummary2ᚖeilnetᚋinternalᚋsummaryᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6247,6 +7364,98 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2eilnetᚋgraphᚋmodelᚐSearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "SearchResult")
+}
+
+func (ec *executionContext) _SectorCount_sector(ctx context.Context, field graphql.CollectedField, obj *summary.SectorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorCount_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v member.Sector) graphql.Marshaler {
+			return ec.marshalNSector2eilnetᚋinternalᚋmemberᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorCount_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SectorCount", field, false, false, "Sector")
+}
+
+func (ec *executionContext) _SectorCount_count(ctx context.Context, field graphql.CollectedField, obj *summary.SectorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SectorCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Seminar_id(ctx context.Context, field graphql.CollectedField, obj *seminar.Seminar) (ret graphql.Marshaler) {
@@ -7854,7 +9063,7 @@ func (ec *executionContext) unmarshalInputComplaintFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"provinceCode", "region", "category", "status", "filedFrom", "filedTo", "fiscalYear"}
+	fieldsInOrder := [...]string{"provinceCode", "region", "category", "status", "filedFrom", "filedTo", "fiscalYear", "search", "factoryRegistrationNo", "inspectionZone"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -7910,6 +9119,27 @@ func (ec *executionContext) unmarshalInputComplaintFilter(ctx context.Context, o
 				return it, err
 			}
 			it.FiscalYear = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "factoryRegistrationNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factoryRegistrationNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactoryRegistrationNo = data
+		case "inspectionZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inspectionZone"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InspectionZone = data
 		}
 	}
 	return it, nil
@@ -7987,7 +9217,7 @@ func (ec *executionContext) unmarshalInputFactoryFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"provinceCode", "region", "category", "typeCode", "status", "governanceCertified"}
+	fieldsInOrder := [...]string{"provinceCode", "region", "category", "typeCode", "status", "governanceCertified", "search", "within"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8036,6 +9266,20 @@ func (ec *executionContext) unmarshalInputFactoryFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.GovernanceCertified = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "within":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
+			data, err := ec.unmarshalOGeoRadius2ᚖeilnetᚋgraphᚋmodelᚐGeoRadius(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Within = data
 		}
 	}
 	return it, nil
@@ -8102,6 +9346,62 @@ func UnmarshalFactoryOrder(ctx context.Context, raw any) (factory.Order, error) 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputGeoRadius(ctx context.Context, obj any) (model.GeoRadius, error) {
+	var it model.GeoRadius
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"latitude", "longitude", "radiusKm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "radiusKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("radiusKm"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RadiusKm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGeoRadius unmarshals raw into the GeoRadius input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGeoRadius(ctx context.Context, raw any) (model.GeoRadius, error) {
+	var out model.GeoRadius
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GeoRadius", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj any) (model.MemberFilter, error) {
 	var it model.MemberFilter
 	if obj == nil {
@@ -8113,7 +9413,7 @@ func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sector", "provinceCode", "officeCode", "joinedFrom", "joinedTo"}
+	fieldsInOrder := [...]string{"sector", "provinceCode", "officeCode", "joinedFrom", "joinedTo", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8155,6 +9455,13 @@ func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.JoinedTo = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
 		}
 	}
 	return it, nil
@@ -8232,7 +9539,7 @@ func (ec *executionContext) unmarshalInputSeminarFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "mode", "fiscalYear", "provinceCode"}
+	fieldsInOrder := [...]string{"kind", "mode", "fiscalYear", "provinceCode", "search", "organizerCode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8267,6 +9574,20 @@ func (ec *executionContext) unmarshalInputSeminarFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.ProvinceCode = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "organizerCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizerCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizerCode = data
 		}
 	}
 	return it, nil
@@ -8399,6 +9720,61 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj model.SearchResult) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case seminar.Seminar:
+		return ec._Seminar(ctx, sel, &obj)
+	case *seminar.Seminar:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Seminar(ctx, sel, obj)
+	case province.Province:
+		return ec._Province(ctx, sel, &obj)
+	case *province.Province:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Province(ctx, sel, obj)
+	case office.Office:
+		return ec._Office(ctx, sel, &obj)
+	case *office.Office:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Office(ctx, sel, obj)
+	case member.Member:
+		return ec._Member(ctx, sel, &obj)
+	case *member.Member:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Member(ctx, sel, obj)
+	case factory.Factory:
+		return ec._Factory(ctx, sel, &obj)
+	case *factory.Factory:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Factory(ctx, sel, obj)
+	case complaint.Complaint:
+		return ec._Complaint(ctx, sel, &obj)
+	case *complaint.Complaint:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Complaint(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SearchResult must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -8458,7 +9834,7 @@ func (ec *executionContext) _Award(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var complaintImplementors = []string{"Complaint", "Node"}
+var complaintImplementors = []string{"Complaint", "Node", "SearchResult"}
 
 func (ec *executionContext) _Complaint(ctx context.Context, sel ast.SelectionSet, obj *complaint.Complaint) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, complaintImplementors)
@@ -8540,6 +9916,90 @@ func (ec *executionContext) _Complaint(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Complaint_timeline(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var complaintBucketImplementors = []string{"ComplaintBucket"}
+
+func (ec *executionContext) _ComplaintBucket(ctx context.Context, sel ast.SelectionSet, obj *complaint.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complaintBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplaintBucket")
+		case "province":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComplaintBucket_province(ctx, field, obj)
+				})
+		case "region":
+			out.Values[i] = ec._ComplaintBucket_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inspectionZone":
+			out.Values[i] = ec._ComplaintBucket_inspectionZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._ComplaintBucket_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ComplaintBucket_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fiscalYear":
+			out.Values[i] = ec._ComplaintBucket_fiscalYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.Values[i] = ec._ComplaintBucket_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "factoryCategory":
+			out.Values[i] = ec._ComplaintBucket_factoryCategory(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._ComplaintBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedCount":
+			out.Values[i] = ec._ComplaintBucket_resolvedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "medianDaysToResolve":
+			out.Values[i] = ec._ComplaintBucket_medianDaysToResolve(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8690,7 +10150,7 @@ func (ec *executionContext) _ComplaintEvent(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var factoryImplementors = []string{"Factory", "Node"}
+var factoryImplementors = []string{"Factory", "Node", "SearchResult"}
 
 func (ec *executionContext) _Factory(ctx context.Context, sel ast.SelectionSet, obj *factory.Factory) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, factoryImplementors)
@@ -8886,7 +10346,7 @@ func (ec *executionContext) _FactoryEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var memberImplementors = []string{"Member", "Node"}
+var memberImplementors = []string{"Member", "Node", "SearchResult"}
 
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *member.Member) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberImplementors)
@@ -9070,7 +10530,80 @@ func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var officeImplementors = []string{"Office", "Node"}
+var networkSummaryImplementors = []string{"NetworkSummary"}
+
+func (ec *executionContext) _NetworkSummary(ctx context.Context, sel ast.SelectionSet, obj *summary.Summary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkSummary")
+		case "members":
+			out.Values[i] = ec._NetworkSummary_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersBySector":
+			out.Values[i] = ec._NetworkSummary_membersBySector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factories":
+			out.Values[i] = ec._NetworkSummary_factories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "governanceCertifiedFactories":
+			out.Values[i] = ec._NetworkSummary_governanceCertifiedFactories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complaints":
+			out.Values[i] = ec._NetworkSummary_complaints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openComplaints":
+			out.Values[i] = ec._NetworkSummary_openComplaints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seminars":
+			out.Values[i] = ec._NetworkSummary_seminars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seminarAttendances":
+			out.Values[i] = ec._NetworkSummary_seminarAttendances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "awards":
+			out.Values[i] = ec._NetworkSummary_awards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var officeImplementors = []string{"Office", "Node", "SearchResult"}
 
 func (ec *executionContext) _Office(ctx context.Context, sel ast.SelectionSet, obj *office.Office) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, officeImplementors)
@@ -9195,7 +10728,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var provinceImplementors = []string{"Province", "Node"}
+var provinceImplementors = []string{"Province", "Node", "SearchResult"}
 
 func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet, obj *province.Province) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, provinceImplementors)
@@ -9368,11 +10901,29 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_province(ctx, field)
 				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
 		case "seminars":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_seminars(ctx, field)
+				})
+		case "complaintStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_complaintStats(ctx, field)
+				})
+		case "networkSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networkSummary(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -9405,7 +10956,83 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var seminarImplementors = []string{"Seminar", "Node"}
+var searchHitImplementors = []string{"SearchHit"}
+
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "score":
+			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sectorCountImplementors = []string{"SectorCount"}
+
+func (ec *executionContext) _SectorCount(ctx context.Context, sel ast.SelectionSet, obj *summary.SectorCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sectorCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SectorCount")
+		case "sector":
+			out.Values[i] = ec._SectorCount_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._SectorCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var seminarImplementors = []string{"Seminar", "SearchResult", "Node"}
 
 func (ec *executionContext) _Seminar(ctx context.Context, sel ast.SelectionSet, obj *seminar.Seminar) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, seminarImplementors)
@@ -10042,6 +11669,30 @@ func (ec *executionContext) marshalNComplaint2ᚖeilnetᚋinternalᚋcomplaint�
 	return ec._Complaint(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNComplaintBucket2ᚕᚖeilnetᚋinternalᚋcomplaintᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*complaint.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplaintBucket2ᚖeilnetᚋinternalᚋcomplaintᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComplaintBucket2ᚖeilnetᚋinternalᚋcomplaintᚐBucket(ctx context.Context, sel ast.SelectionSet, v *complaint.Bucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComplaintBucket!")
+		return graphql.Null
+	}
+	return ec._ComplaintBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNComplaintCategory2eilnetᚋinternalᚋcomplaintᚐCategory(ctx context.Context, v any) (complaint.Category, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNComplaintCategory2eilnetᚋinternalᚋcomplaintᚐCategory[tmp]
@@ -10090,6 +11741,74 @@ func (ec *executionContext) marshalNComplaintConnection2ᚖeilnetᚋgraphᚋmode
 		return graphql.Null
 	}
 	return ec._ComplaintConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension(ctx context.Context, v any) (complaint.Dimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension(ctx context.Context, sel ast.SelectionSet, v complaint.Dimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplaintDimension!")
+	}
+	return res
+}
+
+var (
+	unmarshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension = map[string]complaint.Dimension{
+		"PROVINCE":         complaint.DimProvince,
+		"REGION":           complaint.DimRegion,
+		"INSPECTION_ZONE":  complaint.DimInspectionZone,
+		"CATEGORY":         complaint.DimCategory,
+		"STATUS":           complaint.DimStatus,
+		"FISCAL_YEAR":      complaint.DimFiscalYear,
+		"MONTH":            complaint.DimMonth,
+		"FACTORY_CATEGORY": complaint.DimFactoryCategory,
+	}
+	marshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension = map[complaint.Dimension]string{
+		complaint.DimProvince:        "PROVINCE",
+		complaint.DimRegion:          "REGION",
+		complaint.DimInspectionZone:  "INSPECTION_ZONE",
+		complaint.DimCategory:        "CATEGORY",
+		complaint.DimStatus:          "STATUS",
+		complaint.DimFiscalYear:      "FISCAL_YEAR",
+		complaint.DimMonth:           "MONTH",
+		complaint.DimFactoryCategory: "FACTORY_CATEGORY",
+	}
+)
+
+func (ec *executionContext) unmarshalNComplaintDimension2ᚕeilnetᚋinternalᚋcomplaintᚐDimensionᚄ(ctx context.Context, v any) ([]complaint.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]complaint.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNComplaintDimension2ᚕeilnetᚋinternalᚋcomplaintᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []complaint.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplaintDimension2eilnetᚋinternalᚋcomplaintᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNComplaintEdge2ᚕᚖeilnetᚋgraphᚋmodelᚐComplaintEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplaintEdge) graphql.Marshaler {
@@ -10336,6 +12055,20 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10474,6 +12207,14 @@ var (
 		member.ByFullName: "FULL_NAME",
 	}
 )
+
+func (ec *executionContext) marshalNNetworkSummary2ᚖeilnetᚋinternalᚋsummaryᚐSummary(ctx context.Context, sel ast.SelectionSet, v *summary.Summary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkSummary!")
+		return graphql.Null
+	}
+	return ec._NetworkSummary(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNNode2ᚕeilnetᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -10627,6 +12368,38 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNSearchHit2ᚕᚖeilnetᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHit2ᚖeilnetᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchHit2ᚖeilnetᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchHit!")
+		return graphql.Null
+	}
+	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResult2eilnetᚋgraphᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v model.SearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		return graphql.Null
+	}
+	return ec._SearchResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSector2eilnetᚋinternalᚋmemberᚐSector(ctx context.Context, v any) (member.Sector, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNSector2eilnetᚋinternalᚋmemberᚐSector[tmp]
@@ -10654,6 +12427,30 @@ var (
 		member.Government: "GOVERNMENT",
 	}
 )
+
+func (ec *executionContext) marshalNSectorCount2ᚕᚖeilnetᚋinternalᚋsummaryᚐSectorCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*summary.SectorCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSectorCount2ᚖeilnetᚋinternalᚋsummaryᚐSectorCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSectorCount2ᚖeilnetᚋinternalᚋsummaryᚐSectorCount(ctx context.Context, sel ast.SelectionSet, v *summary.SectorCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SectorCount!")
+		return graphql.Null
+	}
+	return ec._SectorCount(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNSeminar2ᚕᚖeilnetᚋinternalᚋseminarᚐSeminarᚄ(ctx context.Context, sel ast.SelectionSet, v []*seminar.Seminar) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -11117,6 +12914,42 @@ func (ec *executionContext) marshalOComplaintStatus2ᚕeilnetᚋinternalᚋcompl
 	return ret
 }
 
+func (ec *executionContext) unmarshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus(ctx context.Context, v any) (*complaint.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus(ctx context.Context, sel ast.SelectionSet, v *complaint.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus = map[string]complaint.Status{
+		"RECEIVED":      complaint.Received,
+		"INVESTIGATING": complaint.Investigating,
+		"RESOLVED":      complaint.Resolved,
+		"DISMISSED":     complaint.Dismissed,
+		"REFERRED":      complaint.Referred,
+	}
+	marshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus = map[complaint.Status]string{
+		complaint.Received:      "RECEIVED",
+		complaint.Investigating: "INVESTIGATING",
+		complaint.Resolved:      "RESOLVED",
+		complaint.Dismissed:     "DISMISSED",
+		complaint.Referred:      "REFERRED",
+	}
+)
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -11223,6 +13056,14 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOGeoRadius2ᚖeilnetᚋgraphᚋmodelᚐGeoRadius(ctx context.Context, v any) (*model.GeoRadius, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGeoRadius(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

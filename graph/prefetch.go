@@ -85,6 +85,16 @@ func ahead(ctx context.Context, lv *loader.Level, r *Resolver, res any, sel ast.
 		for _, n := range v {
 			ahead(ctx, lv, r, n, sel)
 		}
+	case []*model.SearchHit:
+		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), sel, searchHitImplementors) {
+			if f.Name == "node" {
+				for _, h := range v {
+					ahead(ctx, lv, r, h.Node, f.Selections)
+				}
+			}
+		}
+	case []*complaint.Bucket:
+		each(ctx, lv, r, v, sel, complaintBucketImplementors, bucketRelations)
 	case *model.MemberConnection:
 		planConnection(ctx, r, memberConns, sel)(lv, loader.For(ctx), v.Page, v.Count)
 	case *model.FactoryConnection:
@@ -330,6 +340,7 @@ var (
 	complaintRelations map[string]relation[*complaint.Complaint]
 	seminarRelations   map[string]relation[*seminar.Seminar]
 	awardRelations     map[string]relation[*award.Award]
+	bucketRelations    map[string]relation[*complaint.Bucket]
 )
 
 func init() {
@@ -385,6 +396,10 @@ func init() {
 		"attendees": connection(memberConns, member.ScopeSeminar, seminarKey),
 		"awards": to(func(l *loader.Loaders) *loader.Loader[int64, []*award.Award] { return l.SeminarAwards },
 			func(s *seminar.Seminar) (int64, bool) { return always(s.ID) }),
+	}
+
+	bucketRelations = map[string]relation[*complaint.Bucket]{
+		"province": to(provinces, func(b *complaint.Bucket) (string, bool) { return given(b.ProvinceCode) }),
 	}
 
 	awardRelations = map[string]relation[*award.Award]{

@@ -3,14 +3,30 @@
 package graph
 
 import (
+	"github.com/jmoiron/sqlx"
+
 	"eilnet/internal/loader"
 	"eilnet/internal/refdata"
+	"eilnet/internal/search"
+	"eilnet/internal/summary"
 )
 
 // Resolver is the root resolver and the only dependency container of the
 // GraphQL layer. Field resolvers read through the request's loaders; root
 // resolvers may call the stores directly.
 type Resolver struct {
-	Stores  *loader.Stores
-	Catalog *refdata.Catalog
+	Stores   *loader.Stores
+	Searches *search.Store
+	Summary  *summary.Store
+	Catalog  *refdata.Catalog
+}
+
+// NewResolver wires the stores reading through db.
+func NewResolver(db sqlx.ExtContext, catalog *refdata.Catalog) *Resolver {
+	return &Resolver{
+		Stores:   loader.NewStores(db, catalog),
+		Searches: search.NewStore(db, catalog),
+		Summary:  summary.NewStore(db),
+		Catalog:  catalog,
+	}
 }

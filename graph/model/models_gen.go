@@ -32,6 +32,13 @@ type ComplaintFilter struct {
 	FiledTo *time.Time `json:"filedTo,omitempty"`
 	// Filed in this Thai fiscal year (Buddhist Era, 1 October - 30 September), e.g. 2567; 2540-2600.
 	FiscalYear *int `json:"fiscalYear,omitempty"`
+	// At least 2 characters contained in the description or the reference number
+	// (case-insensitive), e.g. a district's name.
+	Search *string `json:"search,omitempty"`
+	// About the factory with this registration number; one that no factory has matches nothing.
+	FactoryRegistrationNo *string `json:"factoryRegistrationNo,omitempty"`
+	// About an incident in a province of this government inspection zone (1-18).
+	InspectionZone *int `json:"inspectionZone,omitempty"`
 }
 
 // A factory in a page, with the cursor that points just after it.
@@ -50,6 +57,21 @@ type FactoryFilter struct {
 	TypeCode            *int            `json:"typeCode,omitempty"`
 	Status              *factory.Status `json:"status,omitempty"`
 	GovernanceCertified *bool           `json:"governanceCertified,omitempty"`
+	// At least 2 characters contained in the name, the registration number or the
+	// district's Thai or English name (case-insensitive).
+	Search *string `json:"search,omitempty"`
+	// Only factories with coordinates within this circle.
+	Within *GeoRadius `json:"within,omitempty"`
+}
+
+// A circle on the Earth's surface; distances are great-circle distances. The
+// centre may be anywhere; the radius is more than 0 and at most 500 km.
+type GeoRadius struct {
+	// Latitude of the centre in degrees (WGS 84), -90 to 90.
+	Latitude float64 `json:"latitude"`
+	// Longitude of the centre in degrees (WGS 84), -180 to 180.
+	Longitude float64 `json:"longitude"`
+	RadiusKm  float64 `json:"radiusKm"`
 }
 
 // A member in a page, with the cursor that points just after it.
@@ -69,6 +91,9 @@ type MemberFilter struct {
 	JoinedFrom *time.Time `json:"joinedFrom,omitempty"`
 	// Joined on or before this day.
 	JoinedTo *time.Time `json:"joinedTo,omitempty"`
+	// Part of the full name, at least 2 characters: matches names that contain it
+	// (case-insensitive; Thai as typed, without word breaks).
+	Search *string `json:"search,omitempty"`
 }
 
 // Where a page of a connection sits in the whole list.
@@ -87,6 +112,16 @@ type PageInfo struct {
 type Query struct {
 }
 
+// One object that search found, with how well it matched.
+type SearchHit struct {
+	// How well the object matches, from 0 to 1: 1 for an exact registration
+	// number, reference number, code or name; 0.5 and more when a name, title or
+	// description contains the text; less for names only similar to it (a typo,
+	// another spelling).
+	Score float64      `json:"score"`
+	Node  SearchResult `json:"node"`
+}
+
 // A seminar in a page, with the cursor that points just after it.
 type SeminarEdge struct {
 	Cursor string           `json:"cursor"`
@@ -101,4 +136,8 @@ type SeminarFilter struct {
 	FiscalYear *int `json:"fiscalYear,omitempty"`
 	// Two-digit code of the province where it was held; an unknown code is a `BAD_USER_INPUT` error.
 	ProvinceCode *string `json:"provinceCode,omitempty"`
+	// At least 2 characters contained in the title (case-insensitive).
+	Search *string `json:"search,omitempty"`
+	// Organised by the office with this code; an unknown code is a `BAD_USER_INPUT` error.
+	OrganizerCode *string `json:"organizerCode,omitempty"`
 }

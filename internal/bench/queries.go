@@ -14,19 +14,21 @@ import (
 	"eilnet/internal/factory"
 	"eilnet/internal/gid"
 	"eilnet/internal/page"
+	"eilnet/internal/refdata"
 )
 
 // rawFunc fetches a query's data with hand-written SQL on one connection
 // and answers how many statements it ran.
 type rawFunc func(ctx context.Context, c *sqlx.Conn) (int, error)
 
-// benchQuery is a contract query with its variables and its raw-SQL
-// counterpart.
+// benchQuery is a query with its variables and its raw-SQL counterpart.
 type benchQuery struct {
 	name  string
 	query string
 	vars  map[string]any
 	raw   rawFunc
+	// n1 measures the N+1 baseline too: for queries that follow relations.
+	n1 bool
 }
 
 func contract(name string) string {
@@ -61,12 +63,12 @@ func benchQueries(ctx context.Context, db *sqlx.DB) ([]benchQuery, error) {
 		gid.EncodeInt(gid.Complaint, ids.Complaint), gid.EncodeInt(gid.Seminar, ids.Seminar), gid.EncodeInt(gid.Award, ids.Award)}
 
 	return []benchQuery{
-		{"dashboard_overview", contract("dashboard_overview"), nil, rawDashboard},
-		{"analyst_member_graph", contract("analyst_member_graph"), map[string]any{"province": "40"}, rawAnalyst},
-		{"complaint_paging", contract("complaint_paging"), map[string]any{"first": 100}, rawPaging},
-		{"seminar_history", contract("seminar_history"), map[string]any{"fy": 2567}, rawSeminars},
-		{"partner_factory_lookup", contract("partner_factory_lookup"), map[string]any{"reg": reg}, rawPartner(reg)},
-		{"node_refetch", contract("node_refetch"), map[string]any{"ids": nodeIDs}, rawNodes(ids.Member, ids.Factory, ids.Complaint, ids.Seminar, ids.Award)},
+		{"dashboard_overview", contract("dashboard_overview"), nil, rawDashboard, true},
+		{"analyst_member_graph", contract("analyst_member_graph"), map[string]any{"province": "40"}, rawAnalyst, true},
+		{"complaint_paging", contract("complaint_paging"), map[string]any{"first": 100}, rawPaging, true},
+		{"seminar_history", contract("seminar_history"), map[string]any{"fy": 2567}, rawSeminars, true},
+		{"partner_factory_lookup", contract("partner_factory_lookup"), map[string]any{"reg": reg}, rawPartner(reg), true},
+		{"node_refetch", contract("node_refetch"), map[string]any{"ids": nodeIDs}, rawNodes(ids.Member, ids.Factory, ids.Complaint, ids.Seminar, ids.Award), true},
 	}, nil
 }
 
@@ -321,12 +323,12 @@ func rawNodes(member, factoryID, complaint, seminar, award int64) rawFunc {
 // many parents in one statement: a LATERAL subquery per parent (what
 // eilnet ships, through factory.Store) and a window function over all the
 // parents' children.
-func compareChildPages(ctx context.Context, rep *report, db *sqlx.DB, scale int) error {
+func compareChildPages(ctx context.Context, rep *report, db *sqlx.DB, catalog *refdata.Catalog, scale int) error {
 	var provinces []string
 	if err := db.SelectContext(ctx, &provinces, `SELECT code FROM provinces ORDER BY code`); err != nil {
 		return err
 	}
-	store := factory.NewStore(db)
+	store := factory.NewStore(db, catalog)
 	q := factory.Query{Order: factory.Order{Field: factory.ByWorkers, Direction: page.Desc}}
 	lateral := func() error {
 		_, err := store.List(ctx, factory.ScopeProvince, provinces, q, page.Window{First: 5})

@@ -109,6 +109,11 @@ type Filter struct {
 	FiledFrom  time.Time
 	FiledTo    time.Time
 	FiscalYear int
+	// Search is normalised text (search.Text) the description or the
+	// reference number contains.
+	Search                string
+	FactoryRegistrationNo string
+	InspectionZone        int
 }
 
 // OrderField is what complaints are sorted by.

@@ -9,6 +9,7 @@ import (
 
 	"eilnet/internal/page"
 	"eilnet/internal/postgres"
+	"eilnet/internal/search"
 )
 
 // Store reads complaints from PostgreSQL.
@@ -74,7 +75,12 @@ var source = page.Source{
       AND (CAST(:statuses AS text[]) IS NULL OR c.status = ANY(:statuses))
       AND (CAST(:filed_from AS timestamptz) IS NULL OR c.filed_at >= :filed_from)
       AND (CAST(:filed_to AS timestamptz) IS NULL OR c.filed_at < :filed_to)
-      AND (CAST(:fiscal_year AS smallint) IS NULL OR c.fiscal_year = :fiscal_year)`,
+      AND (CAST(:fiscal_year AS smallint) IS NULL OR c.fiscal_year = :fiscal_year)
+      AND (CAST(:search AS text) IS NULL OR c.description ILIKE :search OR c.reference_no ILIKE :search)
+      AND (CAST(:factory_registration_no AS text) IS NULL
+           OR c.factory_id = (SELECT x.id FROM factories x WHERE x.registration_no = :factory_registration_no))
+      AND (CAST(:inspection_zone AS smallint) IS NULL
+           OR c.province_code IN (SELECT z.code FROM provinces z WHERE z.inspection_zone = :inspection_zone))`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "c.province_code = p.key"},
@@ -93,6 +99,9 @@ type params struct {
 	FiledFrom    *time.Time     `db:"filed_from"`
 	FiledTo      *time.Time     `db:"filed_to"`
 	FiscalYear   *int           `db:"fiscal_year"`
+	Search       *string        `db:"search"`
+	FactoryRegNo *string        `db:"factory_registration_no"`
+	Zone         *int           `db:"inspection_zone"`
 }
 
 func newParams(p page.Params, f Filter) params {
@@ -104,9 +113,14 @@ func newParams(p page.Params, f Filter) params {
 		Statuses:     f.Statuses.Strings(),
 		FiledFrom:    postgres.NullTime(f.FiledFrom),
 		FiledTo:      postgres.NullTime(f.FiledTo),
+		Search:       search.Contains(f.Search),
+		FactoryRegNo: postgres.NullString(f.FactoryRegistrationNo),
 	}
 	if f.FiscalYear != 0 {
 		ps.FiscalYear = &f.FiscalYear
+	}
+	if f.InspectionZone != 0 {
+		ps.Zone = &f.InspectionZone
 	}
 	return ps
 }

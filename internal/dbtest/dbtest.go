@@ -263,3 +263,45 @@ func clone(tb testing.TB, template string) *DB {
 	})
 	return &DB{DB: db, URL: u, name: name}
 }
+
+// ReadsThrough fails the test unless the plan PostgreSQL chooses for query,
+// with :named parameters from arg, reads table through index. Sequential
+// scans are priced out first: on the small tables of a test database they
+// would hide whether the index can serve the query at all.
+func ReadsThrough(tb testing.TB, db *DB, query string, arg any, table, index string) {
+	tb.Helper()
+	plan := explain(tb, db, query, arg, "SET LOCAL enable_seqscan = off")
+	if !strings.Contains(plan, " "+index+" ") || strings.Contains(plan, "Seq Scan on "+table+" ") {
+		tb.Errorf("the plan does not read %s through %s:\n%s", table, index, plan)
+	}
+}
+
+// Explain answers the plan PostgreSQL chooses for query, with :named
+// parameters from arg, under its default settings.
+func Explain(tb testing.TB, db *DB, query string, arg any) string {
+	tb.Helper()
+	return explain(tb, db, query, arg, "")
+}
+
+func explain(tb testing.TB, db *DB, query string, arg any, setting string) string {
+	tb.Helper()
+	tx, err := db.Beginx()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	if setting != "" {
+		if _, err := tx.Exec(setting); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	bound, args, err := tx.BindNamed("EXPLAIN "+query, arg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var lines []string
+	if err := tx.Select(&lines, bound, args...); err != nil {
+		tb.Fatalf("explain: %v", err)
+	}
+	return strings.Join(lines, "\n")
+}

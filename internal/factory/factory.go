@@ -2,6 +2,7 @@
 package factory
 
 import (
+	"math"
 	"strconv"
 	"time"
 
@@ -57,6 +58,35 @@ type Filter struct {
 	TypeCode            int
 	Status              Status
 	GovernanceCertified Tristate
+	// Search is normalised text (search.Text) the name, registration
+	// number or district name contains.
+	Search string
+	// Within, when set, keeps factories within a circle.
+	Within Circle
+}
+
+// Circle is a circle on the Earth; the zero value is no circle.
+type Circle struct {
+	Latitude, Longitude, RadiusKm float64
+}
+
+// kmPerDegree is the length of a degree of latitude (and of longitude at
+// the equator) on the sphere great_circle_km uses.
+const kmPerDegree = 2 * math.Pi * 6371.0088 / 360
+
+// box is the circle's bounding box in degrees, generous at the poles'
+// side: the index finds candidates in it, the distance decides. It does
+// not wrap at the antimeridian, where no factory is: their coordinates lie
+// in Thailand (migration 00001).
+func (c Circle) box() (latMin, lonMin, latMax, lonMax float64) {
+	dLat := c.RadiusKm / kmPerDegree
+	latMin, latMax = max(c.Latitude-dLat, -90), min(c.Latitude+dLat, 90)
+	widest := max(math.Abs(latMin), math.Abs(latMax))
+	dLon := 180.0
+	if widest < 89 {
+		dLon = min(180, c.RadiusKm/(kmPerDegree*math.Cos(widest*math.Pi/180)))
+	}
+	return latMin, c.Longitude - dLon, latMax, c.Longitude + dLon
 }
 
 // OrderField is what factories are sorted by.

@@ -8,15 +8,21 @@ import (
 
 	"eilnet/internal/page"
 	"eilnet/internal/postgres"
+	"eilnet/internal/search"
 )
 
 // Store reads factories from PostgreSQL.
 type Store struct {
 	db sqlx.ExtContext
+	// A factory search matches the factories in the districts whose names
+	// contain the text.
+	districts search.Districts
 }
 
 // NewStore returns a Store reading through db.
-func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
+func NewStore(db sqlx.ExtContext, districts search.Districts) *Store {
+	return &Store{db: db, districts: districts}
+}
 
 const columns = `f.id, f.registration_no, f.name, f.type_code, f.category, f.status, f.province_code,
        (SELECT d.name_th FROM districts d WHERE d.code = f.district_code) AS district,
@@ -60,7 +66,13 @@ var source = page.Source{
       AND (CAST(:category AS smallint) IS NULL OR f.category = :category)
       AND (CAST(:type_code AS smallint) IS NULL OR f.type_code = :type_code)
       AND (CAST(:status AS text) IS NULL OR f.status = :status)
-      AND (CAST(:certified AS boolean) IS NULL OR f.governance_certified = :certified)`,
+      AND (CAST(:certified AS boolean) IS NULL OR f.governance_certified = :certified)
+      AND (CAST(:search AS text) IS NULL OR f.name ILIKE :search OR f.registration_no ILIKE :search
+           OR f.district_code = ANY(CAST(:districts AS text[])))
+      AND (CAST(:latitude AS double precision) IS NULL
+           OR (f.latitude IS NOT NULL
+               AND point(f.longitude, f.latitude) <@ box(point(:lon_min, :lat_min), point(:lon_max, :lat_max))
+               AND great_circle_km(f.latitude, f.longitude, :latitude, :longitude) <= :radius_km))`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "f.province_code = p.key"},
@@ -75,14 +87,34 @@ type params struct {
 	TypeCode     *int    `db:"type_code"`
 	Status       *string `db:"status"`
 	Certified    *bool   `db:"certified"`
+	Search       *string `db:"search"`
+	// Districts are the codes of the districts the search names.
+	Districts pq.StringArray `db:"districts"`
+	// The circle, and its bounding box, when the filter has one.
+	Latitude  *float64 `db:"latitude"`
+	Longitude float64  `db:"longitude"`
+	RadiusKm  float64  `db:"radius_km"`
+	LatMin    float64  `db:"lat_min"`
+	LonMin    float64  `db:"lon_min"`
+	LatMax    float64  `db:"lat_max"`
+	LonMax    float64  `db:"lon_max"`
 }
 
-func newParams(p page.Params, f Filter) params {
+func (s *Store) params(p page.Params, f Filter) params {
 	ps := params{
 		Params:       p,
 		ProvinceCode: postgres.NullString(f.ProvinceCode),
 		Region:       postgres.NullString(f.Region),
 		Status:       postgres.NullString(string(f.Status)),
+		Search:       search.Contains(f.Search),
+	}
+	if f.Search != "" {
+		ps.Districts = s.districts.DistrictsContaining(f.Search)
+	}
+	if f.Within != (Circle{}) {
+		ps.Latitude = &f.Within.Latitude
+		ps.Longitude, ps.RadiusKm = f.Within.Longitude, f.Within.RadiusKm
+		ps.LatMin, ps.LonMin, ps.LatMax, ps.LonMax = f.Within.box()
 	}
 	if f.Category != 0 {
 		ps.Category = &f.Category
@@ -106,11 +138,11 @@ type listRow struct {
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Factory, error) {
 	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
-		newParams(page.NewParams(parents, w), q.Filter),
+		s.params(page.NewParams(parents, w), q.Filter),
 		func(r *listRow) (string, *Factory) { return r.Parent, &r.Factory })
 }
 
 // Count counts the factories matching f for each parent of kind scope.
 func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
-	return source.Count(ctx, s.db, scope, newParams(page.Params{Parents: parents}, f))
+	return source.Count(ctx, s.db, scope, s.params(page.Params{Parents: parents}, f))
 }

@@ -59,7 +59,7 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 		tb.Fatalf("load reference codes: %v", err)
 	}
 	metrics := obs.NewMetrics()
-	api := graph.NewHandler(&graph.Resolver{Stores: loader.NewStores(db), Catalog: catalog}, graph.Options{
+	api := graph.NewHandler(graph.NewResolver(db, catalog), graph.Options{
 		Loader:       loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
 		MaxBodyBytes: 1 << 20,
 		Debug:        opts.Debug,

@@ -24,6 +24,7 @@ import (
 	"eilnet/internal/office"
 	"eilnet/internal/page"
 	"eilnet/internal/province"
+	"eilnet/internal/search"
 	"eilnet/internal/seminar"
 )
 
@@ -38,13 +39,14 @@ type Stores struct {
 	Awards     *award.Store
 }
 
-// NewStores returns the stores reading through db.
-func NewStores(db sqlx.ExtContext) *Stores {
+// NewStores returns the stores reading through db, finding districts by
+// name in districts.
+func NewStores(db sqlx.ExtContext, districts search.Districts) *Stores {
 	return &Stores{
 		Provinces:  province.NewStore(db),
 		Offices:    office.NewStore(db),
 		Members:    member.NewStore(db),
-		Factories:  factory.NewStore(db),
+		Factories:  factory.NewStore(db, districts),
 		Complaints: complaint.NewStore(db),
 		Seminars:   seminar.NewStore(db),
 		Awards:     award.NewStore(db),

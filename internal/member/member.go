@@ -43,6 +43,8 @@ type Filter struct {
 	OfficeCode   string
 	JoinedFrom   time.Time
 	JoinedTo     time.Time
+	// Search is normalised text (search.Text) the full name contains.
+	Search string
 }
 
 // OrderField is what members are sorted by.

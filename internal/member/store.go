@@ -9,6 +9,7 @@ import (
 
 	"eilnet/internal/page"
 	"eilnet/internal/postgres"
+	"eilnet/internal/search"
 )
 
 // Store reads members from PostgreSQL.
@@ -74,7 +75,8 @@ var source = page.Source{
       AND (CAST(:province_code AS text) IS NULL OR m.province_code = :province_code)
       AND (CAST(:office_code AS text) IS NULL OR m.office_code = :office_code)
       AND (CAST(:joined_from AS date) IS NULL OR m.joined_on >= :joined_from)
-      AND (CAST(:joined_to AS date) IS NULL OR m.joined_on <= :joined_to)`,
+      AND (CAST(:joined_to AS date) IS NULL OR m.joined_on <= :joined_to)
+      AND (CAST(:search AS text) IS NULL OR m.full_name ILIKE :search)`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "m.province_code = p.key"},
@@ -93,6 +95,7 @@ type params struct {
 	OfficeCode   *string    `db:"office_code"`
 	JoinedFrom   *time.Time `db:"joined_from"`
 	JoinedTo     *time.Time `db:"joined_to"`
+	Search       *string    `db:"search"`
 }
 
 func newParams(p page.Params, f Filter) params {
@@ -103,6 +106,7 @@ func newParams(p page.Params, f Filter) params {
 		OfficeCode:   postgres.NullString(f.OfficeCode),
 		JoinedFrom:   postgres.NullTime(f.JoinedFrom),
 		JoinedTo:     postgres.NullTime(f.JoinedTo),
+		Search:       search.Contains(f.Search),
 	}
 }
 

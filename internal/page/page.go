@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash/fnv"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,14 +71,33 @@ type Window struct {
 // cursor is only accepted by the list it came from.
 type ListID uint64
 
-// NewListID identifies the list described by parts (which must print the same
-// way every time: values, not pointers).
+// NewListID identifies the list described by parts: values, not pointers.
+// Only the fields of structs that are set count, so that a filter gaining
+// a field does not invalidate the cursors clients hold.
 func NewListID(parts ...any) ListID {
 	h := fnv.New64a()
 	for _, p := range parts {
-		fmt.Fprintf(h, "%#v|", p)
+		writeValue(h, reflect.ValueOf(p))
+		h.Write([]byte{'|'})
 	}
 	return ListID(h.Sum64())
+}
+
+func writeValue(w io.Writer, v reflect.Value) {
+	if v.Kind() != reflect.Struct || v.Type() == reflect.TypeFor[time.Time]() {
+		fmt.Fprintf(w, "%v", v)
+		return
+	}
+	t := v.Type()
+	fmt.Fprintf(w, "%s{", t.Name())
+	for i := range v.NumField() {
+		if f := v.Field(i); !f.IsZero() {
+			fmt.Fprintf(w, "%s:", t.Field(i).Name)
+			writeValue(w, f)
+			w.Write([]byte{' '})
+		}
+	}
+	w.Write([]byte{'}'})
 }
 
 // NewWindow validates a connection's first and after arguments for the list

@@ -96,3 +96,25 @@ func FuzzCursor(f *testing.F) {
 		}
 	})
 }
+
+// A field that is not set does not change a list's identity, so that a
+// filter can gain fields without invalidating the cursors clients hold.
+func TestListIDIgnoresUnsetFields(t *testing.T) {
+	before := func() ListID {
+		type filter struct{ A, B string }
+		return NewListID("scope", filter{A: "x"})
+	}()
+	type filter struct {
+		A, B string
+		C    int
+	}
+	if before != NewListID("scope", filter{A: "x"}) {
+		t.Error("an unset new field changed the identity")
+	}
+	if NewListID("scope", filter{A: "x"}) == NewListID("scope", filter{A: "x", C: 1}) {
+		t.Error("a set field did not change the identity")
+	}
+	if NewListID("scope", filter{A: "x"}) == NewListID("scope", filter{B: "x"}) {
+		t.Error("the same value in another field gave the same identity")
+	}
+}

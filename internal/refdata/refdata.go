@@ -1,12 +1,14 @@
 // Package refdata keeps the codes of the reference data (provinces,
-// offices, factory types, inspection zones) in memory, so that arguments
-// naming them are checked without a statement per request. The tables only
+// offices, factory types, inspection zones) and the names of districts in
+// memory, so that arguments naming them are checked, and text searches
+// resolved to districts, without a statement per request. The tables only
 // change by migration, which runs before the catalog is loaded.
 package refdata
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -17,6 +19,14 @@ type Catalog struct {
 	offices   map[string]bool
 	zones     map[int]bool
 	types     map[int]bool
+	districts []district
+}
+
+// district is a district's code and its names in lower case.
+type district struct {
+	Code   string `db:"code"`
+	NameTh string `db:"name_th"`
+	NameEn string `db:"name_en"`
 }
 
 // Load reads the catalog from the database.
@@ -50,6 +60,9 @@ func Load(ctx context.Context, db sqlx.QueryerContext) (*Catalog, error) {
 	for _, t := range types {
 		c.types[t] = true
 	}
+	if err := sqlx.SelectContext(ctx, db, &c.districts, `SELECT code, lower(name_th) AS name_th, lower(name_en) AS name_en FROM districts ORDER BY code`); err != nil {
+		return nil, fmt.Errorf("load districts: %w", err)
+	}
 	return c, nil
 }
 
@@ -64,3 +77,18 @@ func (c *Catalog) Zone(zone int) bool { return c.zones[zone] }
 
 // FactoryType tells whether a factory type has the number.
 func (c *Catalog) FactoryType(number int) bool { return c.types[number] }
+
+// DistrictsContaining answers the codes of the districts whose Thai or
+// English name contains text, ignoring case as ILIKE does. Resolving them
+// here rather than in a subquery gives the planner the actual codes (most
+// often none), so that it estimates a search filter by what it matches.
+func (c *Catalog) DistrictsContaining(text string) []string {
+	t := strings.ToLower(text)
+	codes := []string{}
+	for _, d := range c.districts {
+		if strings.Contains(d.NameTh, t) || strings.Contains(d.NameEn, t) {
+			codes = append(codes, d.Code)
+		}
+	}
+	return codes
+}

@@ -2,12 +2,16 @@ package seed_test
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lib/pq"
 
 	"eilnet/internal/dbtest"
 	"eilnet/internal/seed"
@@ -105,14 +109,65 @@ func TestDemoNetwork(t *testing.T) {
 			t.Errorf("%s: %d, want %d", c.what, got, c.want)
 		}
 	}
-	// Factories lie in their province: within 10 km of their district's
-	// centre, and every province has some.
-	if n := count(t, db, `SELECT count(*) FROM factories WHERE latitude IS NOT NULL AND district_code IS NULL`); n != 0 {
-		t.Errorf("%d factories have coordinates but no district", n)
+	// Factories lie in their province: in one of its districts, within
+	// 4.1 km of the district's centre, and every province has some.
+	if n := count(t, db, `SELECT count(*) FROM factories f LEFT JOIN districts d ON d.code = f.district_code
+		WHERE f.latitude IS NOT NULL AND d.province_code IS DISTINCT FROM f.province_code`); n != 0 {
+		t.Errorf("%d factories have coordinates but no district of their province", n)
 	}
 	if n := count(t, db, `SELECT count(DISTINCT province_code) FROM factories WHERE latitude IS NOT NULL`); n != 77 {
 		t.Errorf("factories with coordinates in %d provinces, want 77", n)
 	}
+	centres := districtCentres(t)
+	var located []struct {
+		ID       int64   `db:"id"`
+		District string  `db:"district_code"`
+		Km       float64 `db:"km"`
+	}
+	if err := db.Select(&located, `SELECT f.id, f.district_code,
+			great_circle_km(f.latitude, f.longitude, c.lat, c.lon) AS km
+		FROM factories f JOIN unnest($1::text[], $2::float8[], $3::float8[]) AS c(code, lat, lon) ON c.code = f.district_code
+		WHERE f.latitude IS NOT NULL`, pq.Array(centres.codes), pq.Array(centres.lats), pq.Array(centres.lons)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM factories WHERE latitude IS NOT NULL`); n != len(located) || n < 5000 {
+		t.Errorf("%d factories with coordinates, %d of them around a district centre", n, len(located))
+	}
+	for _, f := range located {
+		if f.Km > 4.1 {
+			t.Errorf("factory %d is %.1f km from the centre of district %s", f.ID, f.Km, f.District)
+		}
+	}
+}
+
+type centres struct {
+	codes      []string
+	lats, lons []float64
+}
+
+// districtCentres reads the district centre points the generator places
+// factories around.
+func districtCentres(t *testing.T) centres {
+	t.Helper()
+	f, err := os.Open("data/district_points.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c centres
+	for _, r := range records[1:] {
+		lat, err1 := strconv.ParseFloat(r[1], 64)
+		lon, err2 := strconv.ParseFloat(r[2], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("district point %v", r)
+		}
+		c.codes, c.lats, c.lons = append(c.codes, r[0]), append(c.lats, lat), append(c.lons, lon)
+	}
+	return c
 }
 
 func TestFillRefusesADatabaseWithData(t *testing.T) {

@@ -60,6 +60,9 @@ type Filter struct {
 	Mode         Mode
 	FiscalYear   int
 	ProvinceCode string
+	// Search is normalised text (search.Text) the title contains.
+	Search        string
+	OrganizerCode string
 }
 
 // OrderField is what seminars are sorted by.

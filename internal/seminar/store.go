@@ -8,6 +8,7 @@ import (
 
 	"eilnet/internal/page"
 	"eilnet/internal/postgres"
+	"eilnet/internal/search"
 )
 
 // Store reads seminars from PostgreSQL.
@@ -39,7 +40,9 @@ var source = page.Source{
 	Filter: `(CAST(:kind AS text) IS NULL OR s.kind = :kind)
       AND (CAST(:mode AS text) IS NULL OR s.mode = :mode)
       AND (CAST(:fiscal_year AS smallint) IS NULL OR s.fiscal_year = :fiscal_year)
-      AND (CAST(:province_code AS text) IS NULL OR s.province_code = :province_code)`,
+      AND (CAST(:province_code AS text) IS NULL OR s.province_code = :province_code)
+      AND (CAST(:search AS text) IS NULL OR s.title ILIKE :search)
+      AND (CAST(:organizer_code AS text) IS NULL OR s.organizer_code = :organizer_code)`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:       {Where: "TRUE"},
 		ScopeProvince:  {Where: "s.province_code = p.key"},
@@ -57,6 +60,8 @@ type params struct {
 	Mode         *string `db:"mode"`
 	FiscalYear   *int    `db:"fiscal_year"`
 	ProvinceCode *string `db:"province_code"`
+	Search       *string `db:"search"`
+	Organizer    *string `db:"organizer_code"`
 }
 
 func newParams(p page.Params, f Filter) params {
@@ -65,6 +70,8 @@ func newParams(p page.Params, f Filter) params {
 		Kind:         postgres.NullString(string(f.Kind)),
 		Mode:         postgres.NullString(string(f.Mode)),
 		ProvinceCode: postgres.NullString(f.ProvinceCode),
+		Search:       search.Contains(f.Search),
+		Organizer:    postgres.NullString(f.OrganizerCode),
 	}
 	if f.FiscalYear != 0 {
 		ps.FiscalYear = &f.FiscalYear

@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+
+	"eilnet/graph/model"
+	"eilnet/internal/gid"
+	"eilnet/internal/loader"
+	"eilnet/internal/page"
+	"eilnet/internal/search"
+)
+
+// searchFirst checks search's first argument like a connection's.
+func searchFirst(first *int) (int, error) {
+	if first == nil {
+		return page.DefaultFirst, nil
+	}
+	if *first < 0 || *first > page.MaxFirst {
+		return 0, badInput("first must be between 0 and %d, not %d", page.MaxFirst, *first)
+	}
+	return *first, nil
+}
+
+// searchHits loads the objects of hits, announced as one level so that
+// each kind is read in one batch.
+func searchHits(ctx context.Context, hits []search.Hit) ([]*model.SearchHit, error) {
+	ids := make([]gid.ID, len(hits))
+	for i, h := range hits {
+		ids[i] = gid.ID{Type: gid.Type(h.Kind), Key: h.Key}
+		if h.Kind != search.KindProvince && h.Kind != search.KindOffice {
+			n, err := strconv.ParseInt(h.Key, 10, 64)
+			if err != nil {
+				return nil, err
+			}
+			ids[i] = gid.ID{Type: gid.Type(h.Kind), Num: n}
+		}
+	}
+	lv := loader.NewLevel(ctx)
+	announce(lv, loader.For(ctx), ids)
+	lv.Flush()
+	out := make([]*model.SearchHit, 0, len(hits))
+	for i, id := range ids {
+		n, err := node(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		// An object deleted between the search and its load is no hit.
+		if n != nil {
+			out = append(out, &model.SearchHit{Score: hits[i].Score, Node: n})
+		}
+	}
+	return out, nil
+}
