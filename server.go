@@ -21,6 +21,7 @@ import (
 
 	"eilnet/graph"
 	"eilnet/internal/config"
+	"eilnet/internal/idempotency"
 	"eilnet/internal/loader"
 	"eilnet/internal/obs"
 	"eilnet/internal/postgres"
@@ -108,6 +109,7 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 	log.Info("listening", "addr", ln.Addr().String())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	go idempotency.PurgeEvery(ctx, db, time.Hour, log)
 
 	select {
 	case err := <-served:

@@ -1,13 +1,16 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"eilnet/internal/apperr"
@@ -23,6 +26,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if e, ok := errors.AsType[*apperr.Error](err); ok {
 			gqlErr.Message = e.Message
 			gqlErr.Extensions = map[string]any{"code": string(e.Code)}
+			if field := cmp.Or(e.Field, argumentField(ctx, gqlErr.Path)); field != "" {
+				gqlErr.Extensions["field"] = field
+			}
+			for k, v := range e.Details {
+				gqlErr.Extensions[k] = v
+			}
 			return gqlErr
 		}
 		if _, ok := gqlErr.Extensions["code"]; ok && gqlErr.Err == nil {
@@ -56,4 +65,52 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return apperr.Errorf(apperr.Internal, "internal error")
 	}
+}
+
+// fieldErrors makes each field error of an apperr.Invalid its own GraphQL
+// error at the field's location (gqlgen reports every error of a
+// gqlerror.List a resolver returns, but locates only the first), so that a
+// client sees every invalid field at once.
+func fieldErrors(ctx context.Context, err error) error {
+	invalid, ok := errors.AsType[apperr.Invalid](err)
+	if !ok {
+		return err
+	}
+	var locations []gqlerror.Location
+	if pos := graphql.GetFieldContext(ctx).Field.Position; pos != nil {
+		locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
+	}
+	list := make(gqlerror.List, len(invalid))
+	for i, e := range invalid {
+		list[i] = &gqlerror.Error{Message: e.Message, Err: e, Locations: locations}
+	}
+	return list
+}
+
+// argumentField names the argument field an error of argument coercion
+// (a bad Date in an input, say) is about: gqlgen gives such an error the
+// field's path followed by the argument's ("input", "joinedOn"), which
+// becomes "input.joinedOn" like the field errors of the writes.
+func argumentField(ctx context.Context, errPath ast.Path) string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return ""
+	}
+	fieldPath := fc.Path()
+	if len(errPath) <= len(fieldPath) || errPath[:len(fieldPath)].String() != fieldPath.String() {
+		return ""
+	}
+	var b strings.Builder
+	for _, el := range errPath[len(fieldPath):] {
+		switch el := el.(type) {
+		case ast.PathName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(el))
+		case ast.PathIndex:
+			fmt.Fprintf(&b, "[%d]", int(el))
+		}
+	}
+	return b.String()
 }

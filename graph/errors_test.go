@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -116,6 +117,8 @@ func TestBadRequests(t *testing.T) {
 		{"wrong method", "PUT", "application/json", []byte(`{"query": "{ provinces { code } }"}`), "", "BAD_REQUEST", 405},
 		{"GET with malformed variables", "GET", "", nil, "?query=%7B%20provinces%20%7B%20code%20%7D%20%7D&variables=%7Bx", "BAD_REQUEST", 400},
 		{"GET without query", "GET", "", nil, "", "GRAPHQL_VALIDATION_FAILED", 422},
+		{"GET with a mutation", "GET", "", nil, "?query=" + url.QueryEscape(
+			`mutation { fileComplaint(input: {category: ODOR, description: "x", provinceCode: "40"}) { id } }`), "BAD_REQUEST", 405},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -142,6 +145,9 @@ func TestBadRequests(t *testing.T) {
 				t.Errorf("the error quotes the request back: %q", r.Errors[0].Message)
 			}
 		})
+	}
+	if n := count(t, s.DB, `SELECT count(*) FROM audit_log`); n != 0 {
+		t.Errorf("a refused request wrote %d audit records", n)
 	}
 	// A GET may read.
 	resp, err := http.Get(s.URL + "/query?query=%7B%20province(code%3A%20%2240%22)%20%7B%20nameEn%20%7D%20%7D")

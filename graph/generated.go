@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	FactoryConnection() FactoryConnectionResolver
 	Member() MemberResolver
 	MemberConnection() MemberConnectionResolver
+	Mutation() MutationResolver
 	Office() OfficeResolver
 	Province() ProvinceResolver
 	Query() QueryResolver
@@ -76,11 +77,13 @@ type ComplexityRoot struct {
 		HandledBy     func(childComplexity int) int
 		Investigators func(childComplexity int) int
 		NodeID        func(childComplexity int) int
+		OccurredAt    func(childComplexity int) int
 		Province      func(childComplexity int) int
 		ReferenceNo   func(childComplexity int) int
 		ResolvedAt    func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Timeline      func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	ComplaintBucket struct {
@@ -170,6 +173,19 @@ type ComplexityRoot struct {
 	MemberEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AssignInvestigators func(childComplexity int, complaintID string, memberIds []string) int
+		CreateSeminar       func(childComplexity int, input seminar.Creation) int
+		FileComplaint       func(childComplexity int, input complaint.Filing) int
+		GrantAward          func(childComplexity int, input award.Grant) int
+		RecordAttendance    func(childComplexity int, seminarID string, memberIds []string) int
+		RegisterFactory     func(childComplexity int, input factory.Registration) int
+		RegisterMember      func(childComplexity int, input member.Registration) int
+		TransitionComplaint func(childComplexity int, id string, to complaint.Status, note *string, expectedVersion int) int
+		UpdateFactory       func(childComplexity int, id string, input model.UpdateFactoryInput) int
+		UpdateMember        func(childComplexity int, id string, input model.UpdateMemberInput) int
 	}
 
 	NetworkSummary struct {
@@ -326,6 +342,18 @@ type MemberConnectionResolver interface {
 	PageInfo(ctx context.Context, obj *model.MemberConnection) (*model.PageInfo, error)
 	TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error)
 }
+type MutationResolver interface {
+	RegisterMember(ctx context.Context, input member.Registration) (*member.Member, error)
+	UpdateMember(ctx context.Context, id string, input model.UpdateMemberInput) (*member.Member, error)
+	RegisterFactory(ctx context.Context, input factory.Registration) (*factory.Factory, error)
+	UpdateFactory(ctx context.Context, id string, input model.UpdateFactoryInput) (*factory.Factory, error)
+	FileComplaint(ctx context.Context, input complaint.Filing) (*complaint.Complaint, error)
+	TransitionComplaint(ctx context.Context, id string, to complaint.Status, note *string, expectedVersion int) (*complaint.Complaint, error)
+	AssignInvestigators(ctx context.Context, complaintID string, memberIds []string) (*complaint.Complaint, error)
+	CreateSeminar(ctx context.Context, input seminar.Creation) (*seminar.Seminar, error)
+	RecordAttendance(ctx context.Context, seminarID string, memberIds []string) (*seminar.Seminar, error)
+	GrantAward(ctx context.Context, input award.Grant) (*award.Award, error)
+}
 type OfficeResolver interface {
 	Province(ctx context.Context, obj *office.Office) (*province.Province, error)
 	Members(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error)
@@ -467,6 +495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Complaint.NodeID(childComplexity), true
+	case "Complaint.occurredAt":
+		if e.ComplexityRoot.Complaint.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Complaint.OccurredAt(childComplexity), true
 	case "Complaint.province":
 		if e.ComplexityRoot.Complaint.Province == nil {
 			break
@@ -497,6 +531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Complaint.Timeline(childComplexity), true
+	case "Complaint.version":
+		if e.ComplexityRoot.Complaint.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Complaint.Version(childComplexity), true
 
 	case "ComplaintBucket.category":
 		if e.ComplexityRoot.ComplaintBucket.Category == nil {
@@ -876,6 +916,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
+
+	case "Mutation.assignInvestigators":
+		if e.ComplexityRoot.Mutation.AssignInvestigators == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignInvestigators_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignInvestigators(childComplexity, args["complaintId"].(string), args["memberIds"].([]string)), true
+	case "Mutation.createSeminar":
+		if e.ComplexityRoot.Mutation.CreateSeminar == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSeminar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSeminar(childComplexity, args["input"].(seminar.Creation)), true
+	case "Mutation.fileComplaint":
+		if e.ComplexityRoot.Mutation.FileComplaint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fileComplaint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FileComplaint(childComplexity, args["input"].(complaint.Filing)), true
+	case "Mutation.grantAward":
+		if e.ComplexityRoot.Mutation.GrantAward == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_grantAward_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GrantAward(childComplexity, args["input"].(award.Grant)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["seminarId"].(string), args["memberIds"].([]string)), true
+	case "Mutation.registerFactory":
+		if e.ComplexityRoot.Mutation.RegisterFactory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerFactory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterFactory(childComplexity, args["input"].(factory.Registration)), true
+	case "Mutation.registerMember":
+		if e.ComplexityRoot.Mutation.RegisterMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterMember(childComplexity, args["input"].(member.Registration)), true
+	case "Mutation.transitionComplaint":
+		if e.ComplexityRoot.Mutation.TransitionComplaint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transitionComplaint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransitionComplaint(childComplexity, args["id"].(string), args["to"].(complaint.Status), args["note"].(*string), args["expectedVersion"].(int)), true
+	case "Mutation.updateFactory":
+		if e.ComplexityRoot.Mutation.UpdateFactory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFactory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFactory(childComplexity, args["id"].(string), args["input"].(model.UpdateFactoryInput)), true
+	case "Mutation.updateMember":
+		if e.ComplexityRoot.Mutation.UpdateMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["id"].(string), args["input"].(model.UpdateMemberInput)), true
 
 	case "NetworkSummary.awards":
 		if e.ComplexityRoot.NetworkSummary.Awards == nil {
@@ -1440,13 +1591,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ComplaintFilter", ec.unmarshalInputComplaintFilter),
 			graphql.NewInputUnmarshaler("ComplaintOrder", ec.unmarshalInputComplaintOrder),
+			graphql.NewInputUnmarshaler("CreateSeminarInput", ec.unmarshalInputCreateSeminarInput),
 			graphql.NewInputUnmarshaler("FactoryFilter", ec.unmarshalInputFactoryFilter),
 			graphql.NewInputUnmarshaler("FactoryOrder", ec.unmarshalInputFactoryOrder),
+			graphql.NewInputUnmarshaler("FileComplaintInput", ec.unmarshalInputFileComplaintInput),
 			graphql.NewInputUnmarshaler("GeoRadius", ec.unmarshalInputGeoRadius),
+			graphql.NewInputUnmarshaler("GrantAwardInput", ec.unmarshalInputGrantAwardInput),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
+			graphql.NewInputUnmarshaler("RegisterFactoryInput", ec.unmarshalInputRegisterFactoryInput),
+			graphql.NewInputUnmarshaler("RegisterMemberInput", ec.unmarshalInputRegisterMemberInput),
 			graphql.NewInputUnmarshaler("SeminarFilter", ec.unmarshalInputSeminarFilter),
 			graphql.NewInputUnmarshaler("SeminarOrder", ec.unmarshalInputSeminarOrder),
+			graphql.NewInputUnmarshaler("UpdateFactoryInput", ec.unmarshalInputUpdateFactoryInput),
+			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 		)
 	}
 	first := true
@@ -1481,6 +1639,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1857,6 +2030,176 @@ extend type Query {
   members(first: Int, after: String, filter: MemberFilter, orderBy: MemberOrder): MemberConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mutation.graphqls", Input: `"""
+Writes. Every mutation is one transaction: it is validated before it writes
+(every invalid field is reported at once, each as a ` + "`" + `BAD_USER_INPUT` + "`" + ` error
+whose ` + "`" + `extensions.field` + "`" + ` names the input field, e.g. ` + "`" + `input.email` + "`" + ` or
+` + "`" + `memberIds[2]` + "`" + `), it commits whole or not at all, and it is recorded in the
+audit log. Codes: ` + "`" + `BAD_USER_INPUT` + "`" + ` (invalid input, including a reference to
+something that does not exist), ` + "`" + `NOT_FOUND` + "`" + ` (the object the mutation acts on
+does not exist), ` + "`" + `CONFLICT` + "`" + ` (a duplicate, or a stale ` + "`" + `expectedVersion` + "`" + `).
+
+Creates (registerMember, registerFactory, fileComplaint, createSeminar,
+grantAward) may be retried safely: send the HTTP header
+` + "`" + `Idempotency-Key: <up to 255 visible ASCII characters, e.g. a UUID>` + "`" + `, and a
+retry with the same key and input creates nothing more and answers the same
+object, for 24 hours. The same key with another input is a ` + "`" + `BAD_USER_INPUT` + "`" + `
+error. Text is stored trimmed, in Unicode NFC, with runs of spaces in names
+collapsed.
+"""
+type Mutation {
+  """
+  Registers a member with an office (the member's province is the office's).
+  A PRIVATE member may name the factory they operate, in that province.
+  """
+  registerMember(input: RegisterMemberInput!): Member!
+  "Changes a member's name, contact data or factory; fields left out stay as they are, null clears."
+  updateMember(id: ID!, input: UpdateMemberInput!): Member!
+  "Registers a factory; a registration number registered already is a ` + "`" + `CONFLICT` + "`" + `."
+  registerFactory(input: RegisterFactoryInput!): Factory!
+  "Changes a factory; fields left out stay as they are, null clears (workers, the coordinates together)."
+  updateFactory(id: ID!, input: UpdateFactoryInput!): Factory!
+  """
+  Files a complaint: RECEIVED now, with the next reference number of the
+  current fiscal year, handled by the office of its province. The first event
+  of its timeline is the filing.
+  """
+  fileComplaint(input: FileComplaintInput!): Complaint!
+  """
+  Moves a complaint along its workflow; fails with CONFLICT when expectedVersion is stale.
+  The workflow is RECEIVED -> INVESTIGATING -> RESOLVED | DISMISSED | REFERRED,
+  and RESOLVED or DISMISSED -> INVESTIGATING to reopen; any other move is a
+  ` + "`" + `BAD_USER_INPUT` + "`" + ` error. ` + "`" + `expectedVersion` + "`" + ` is the ` + "`" + `version` + "`" + ` the caller last
+  read; the ` + "`" + `CONFLICT` + "`" + ` error gives ` + "`" + `extensions.currentVersion` + "`" + ` and
+  ` + "`" + `currentStatus` + "`" + `. Closing sets ` + "`" + `resolvedAt` + "`" + `, reopening clears it; each move
+  appends an event, with the note, to the timeline.
+  """
+  transitionComplaint(id: ID!, to: ComplaintStatus!, note: String, expectedVersion: Int!): Complaint!
+  """
+  Adds members (1 to 500) to those checking an open complaint on site;
+  assigning someone twice changes nothing. A closed complaint must be
+  reopened first.
+  """
+  assignInvestigators(complaintId: ID!, memberIds: [ID!]!): Complaint!
+  "Records a seminar, training, study visit or ceremony."
+  createSeminar(input: CreateSeminarInput!): Seminar!
+  "Adds attendees; recording someone twice changes nothing."
+  recordAttendance(seminarId: ID!, memberIds: [ID!]!): Seminar!
+  """
+  Confers an award. A member is honoured at most once per fiscal year (a
+  second award is a ` + "`" + `CONFLICT` + "`" + `); the ceremony, if given, is an AWARD_CEREMONY
+  held in or after the year honoured.
+  """
+  grantAward(input: GrantAwardInput!): Award!
+}
+
+extend type Complaint {
+  "Counts the complaint's moves, from 1 when filed; pass it to transitionComplaint as expectedVersion."
+  version: Int!
+  "When the incident happened, as the complainant reported it."
+  occurredAt: DateTime
+}
+
+"A new member of the network."
+input RegisterMemberInput {
+  "1-200 characters."
+  fullName: String!
+  sector: Sector!
+  "The office the member joins, e.g. ` + "`" + `PIO-40` + "`" + `, or ` + "`" + `OPS` + "`" + ` for Bangkok."
+  officeCode: String!
+  "Today (Thai time) when left out; not in the future."
+  joinedOn: Date
+  "Only for PRIVATE members: the factory they operate, in the office's province."
+  factoryRegistrationNo: String
+  "A Thai number: 10 digits for a mobile (06, 08, 09), 9 for a fixed line; spaces, dashes and +66 are accepted."
+  phone: String
+  email: String
+}
+
+"A change to a member: fields left out stay as they are; null clears phone, email and the factory."
+input UpdateMemberInput {
+  fullName: String
+  phone: String
+  email: String
+  "Only for PRIVATE members; null unlinks the factory."
+  factoryRegistrationNo: String
+}
+
+"A factory registered under the Factory Act."
+input RegisterFactoryInput {
+  "3-40 characters without spaces."
+  registrationNo: String!
+  "1-300 characters."
+  name: String!
+  "The number of a factory type of the Factory Act's list held in the reference data (an unknown one is refused)."
+  typeCode: Int!
+  "The Factory Act's category, 1-3."
+  category: Int!
+  provinceCode: String!
+  "A district of the province, by its Thai or English name or its code."
+  district: String
+  "Latitude and longitude go together and lie in Thailand."
+  latitude: Float
+  longitude: Float
+  "0-1,000,000."
+  workers: Int
+  registeredOn: Date
+}
+
+"A change to a factory: fields left out stay as they are; null clears workers and, together, the coordinates."
+input UpdateFactoryInput {
+  name: String
+  status: FactoryStatus
+  workers: Int
+  governanceCertified: Boolean
+  "Latitude and longitude change together."
+  latitude: Float
+  longitude: Float
+}
+
+"A pollution complaint as the complainant gives it."
+input FileComplaintInput {
+  category: ComplaintCategory!
+  "1-5,000 characters; line breaks are kept."
+  description: String!
+  "The province where the incident happened."
+  provinceCode: String!
+  "The factory complained about, in that province; left out when the source is unknown."
+  factoryRegistrationNo: String
+  "The member filing; left out for an anonymous complaint."
+  filedByMemberId: ID
+  "When the incident happened; not in the future."
+  occurredAt: DateTime
+}
+
+"A seminar, training, study visit or ceremony."
+input CreateSeminarInput {
+  "1-500 characters."
+  title: String!
+  kind: SeminarKind!
+  mode: SeminarMode!
+  startsOn: Date!
+  "Not before startsOn; an event lasts at most 366 days."
+  endsOn: Date!
+  "The organising office."
+  organizerCode: String!
+  "Required unless the event is ONLINE, and then left out."
+  provinceCode: String
+  venue: String
+  "At most 20 topics of 1-100 characters; repeats are dropped."
+  topics: [String!]
+}
+
+"An award for a member, for a fiscal year."
+input GrantAwardInput {
+  memberId: ID!
+  level: AwardLevel!
+  "The fiscal year honoured (Buddhist Era, 2540-2600)."
+  fiscalYear: Int!
+  "The AWARD_CEREMONY where it is conferred."
+  seminarId: ID
+}
+`, BuiltIn: false},
 	{Name: "../schema/office.graphqls", Input: `"Whether an office is the ministry's central office or a provincial one."
 enum OfficeKind {
   "The Office of the Permanent Secretary, Ministry of Industry (สำนักงานปลัดกระทรวงอุตสาหกรรม)."
@@ -1975,10 +2318,12 @@ Conventions used throughout:
   ` + "`" + `GRAPHQL_PARSE_FAILED` + "`" + `, ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + `, ` + "`" + `BAD_REQUEST` + "`" + ` (not a
   GraphQL request), ` + "`" + `PAYLOAD_TOO_LARGE` + "`" + `, ` + "`" + `TIMEOUT` + "`" + ` (the request took longer
   than the server allows) and ` + "`" + `INTERNAL_SERVER_ERROR` + "`" + ` (details are only in the
-  server log).
+  server log); mutations add ` + "`" + `NOT_FOUND` + "`" + ` and ` + "`" + `CONFLICT` + "`" + `, and name the input
+  field at fault in ` + "`" + `extensions.field` + "`" + `.
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 "A calendar date without time or zone, as ` + "`" + `YYYY-MM-DD` + "`" + `, e.g. ` + "`" + `2023-12-20` + "`" + `."
@@ -2320,6 +2665,10 @@ func (ec *executionContext) childFields_Complaint(ctx context.Context, field gra
 		return ec.fieldContext_Complaint_investigators(ctx, field)
 	case "timeline":
 		return ec.fieldContext_Complaint_timeline(ctx, field)
+	case "version":
+		return ec.fieldContext_Complaint_version(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_Complaint_occurredAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Complaint", field.Name)
 }
@@ -2895,6 +3244,202 @@ func (ec *executionContext) field_Member_seminars_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignInvestigators_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "complaintId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["complaintId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "memberIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSeminar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (seminar.Creation, error) {
+			return ec.unmarshalNCreateSeminarInput2eilnetᚋinternalᚋseminarᚐCreation(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fileComplaint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (complaint.Filing, error) {
+			return ec.unmarshalNFileComplaintInput2eilnetᚋinternalᚋcomplaintᚐFiling(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_grantAward_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (award.Grant, error) {
+			return ec.unmarshalNGrantAwardInput2eilnetᚋinternalᚋawardᚐGrant(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "seminarId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seminarId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "memberIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerFactory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (factory.Registration, error) {
+			return ec.unmarshalNRegisterFactoryInput2eilnetᚋinternalᚋfactoryᚐRegistration(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (member.Registration, error) {
+			return ec.unmarshalNRegisterMemberInput2eilnetᚋinternalᚋmemberᚐRegistration(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_transitionComplaint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (complaint.Status, error) {
+			return ec.unmarshalNComplaintStatus2eilnetᚋinternalᚋcomplaintᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFactory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateFactoryInput, error) {
+			return ec.unmarshalNUpdateFactoryInput2eilnetᚋgraphᚋmodelᚐUpdateFactoryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMemberInput, error) {
+			return ec.unmarshalNUpdateMemberInput2eilnetᚋgraphᚋmodelᚐUpdateMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4104,6 +4649,52 @@ func (ec *executionContext) fieldContext_Complaint_timeline(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Complaint_version(ctx context.Context, field graphql.CollectedField, obj *complaint.Complaint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Complaint_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Complaint_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Complaint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Complaint_occurredAt(ctx context.Context, field graphql.CollectedField, obj *complaint.Complaint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Complaint_occurredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Complaint_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Complaint", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ComplaintBucket_province(ctx context.Context, field graphql.CollectedField, obj *complaint.Bucket) (ret graphql.Marshaler) {
@@ -5693,6 +6284,446 @@ func (ec *executionContext) fieldContext_MemberEdge_node(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterMember(ctx, fc.Args["input"].(member.Registration))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖeilnetᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖeilnetᚋinternalᚋmemberᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerFactory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerFactory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterFactory(ctx, fc.Args["input"].(factory.Registration))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *factory.Factory) graphql.Marshaler {
+			return ec.marshalNFactory2ᚖeilnetᚋinternalᚋfactoryᚐFactory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerFactory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Factory(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerFactory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFactory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFactory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFactory(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateFactoryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *factory.Factory) graphql.Marshaler {
+			return ec.marshalNFactory2ᚖeilnetᚋinternalᚋfactoryᚐFactory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFactory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Factory(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFactory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_fileComplaint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fileComplaint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FileComplaint(ctx, fc.Args["input"].(complaint.Filing))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Complaint) graphql.Marshaler {
+			return ec.marshalNComplaint2ᚖeilnetᚋinternalᚋcomplaintᚐComplaint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fileComplaint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Complaint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fileComplaint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_transitionComplaint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_transitionComplaint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TransitionComplaint(ctx, fc.Args["id"].(string), fc.Args["to"].(complaint.Status), fc.Args["note"].(*string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Complaint) graphql.Marshaler {
+			return ec.marshalNComplaint2ᚖeilnetᚋinternalᚋcomplaintᚐComplaint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_transitionComplaint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Complaint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_transitionComplaint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignInvestigators(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignInvestigators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignInvestigators(ctx, fc.Args["complaintId"].(string), fc.Args["memberIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Complaint) graphql.Marshaler {
+			return ec.marshalNComplaint2ᚖeilnetᚋinternalᚋcomplaintᚐComplaint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignInvestigators(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Complaint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignInvestigators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSeminar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSeminar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSeminar(ctx, fc.Args["input"].(seminar.Creation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *seminar.Seminar) graphql.Marshaler {
+			return ec.marshalNSeminar2ᚖeilnetᚋinternalᚋseminarᚐSeminar(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSeminar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seminar(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSeminar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAttendance(ctx, fc.Args["seminarId"].(string), fc.Args["memberIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *seminar.Seminar) graphql.Marshaler {
+			return ec.marshalNSeminar2ᚖeilnetᚋinternalᚋseminarᚐSeminar(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seminar(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_grantAward(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_grantAward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GrantAward(ctx, fc.Args["input"].(award.Grant))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *award.Award) graphql.Marshaler {
+			return ec.marshalNAward2ᚖeilnetᚋinternalᚋawardᚐAward(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_grantAward(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Award(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_grantAward_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9206,6 +10237,104 @@ func UnmarshalComplaintOrder(ctx context.Context, raw any) (complaint.Order, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateSeminarInput(ctx context.Context, obj any) (seminar.Creation, error) {
+	var it seminar.Creation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "kind", "mode", "startsOn", "endsOn", "organizerCode", "provinceCode", "venue", "topics"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSeminarKind2eilnetᚋinternalᚋseminarᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNSeminarMode2eilnetᚋinternalᚋseminarᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "endsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsOn = data
+		case "organizerCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizerCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizerCode = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "venue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Venue = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSeminarInput unmarshals raw into the CreateSeminarInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSeminarInput(ctx context.Context, raw any) (seminar.Creation, error) {
+	var out seminar.Creation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSeminarInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFactoryFilter(ctx context.Context, obj any) (model.FactoryFilter, error) {
 	var it model.FactoryFilter
 	if obj == nil {
@@ -9346,6 +10475,83 @@ func UnmarshalFactoryOrder(ctx context.Context, raw any) (factory.Order, error) 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFileComplaintInput(ctx context.Context, obj any) (complaint.Filing, error) {
+	var it complaint.Filing
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"category", "description", "provinceCode", "factoryRegistrationNo", "filedByMemberId", "occurredAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNComplaintCategory2eilnetᚋinternalᚋcomplaintᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "factoryRegistrationNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factoryRegistrationNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactoryRegistrationNo = data
+		case "filedByMemberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedByMemberId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledByMemberID = data
+		case "occurredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFileComplaintInput unmarshals raw into the FileComplaintInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFileComplaintInput(ctx context.Context, raw any) (complaint.Filing, error) {
+	var out complaint.Filing
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FileComplaintInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGeoRadius(ctx context.Context, obj any) (model.GeoRadius, error) {
 	var it model.GeoRadius
 	if obj == nil {
@@ -9399,6 +10605,69 @@ func (ec *executionContext) unmarshalInputGeoRadius(ctx context.Context, obj any
 func UnmarshalGeoRadius(ctx context.Context, raw any) (model.GeoRadius, error) {
 	var out model.GeoRadius
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "GeoRadius", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGrantAwardInput(ctx context.Context, obj any) (award.Grant, error) {
+	var it award.Grant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "level", "fiscalYear", "seminarId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNAwardLevel2eilnetᚋinternalᚋawardᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "fiscalYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiscalYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiscalYear = data
+		case "seminarId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeminarID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGrantAwardInput unmarshals raw into the GrantAwardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGrantAwardInput(ctx context.Context, raw any) (award.Grant, error) {
+	var out award.Grant
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GrantAwardInput", raw, &out)
 	return out, err
 }
 
@@ -9528,6 +10797,195 @@ func UnmarshalMemberOrder(ctx context.Context, raw any) (member.Order, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRegisterFactoryInput(ctx context.Context, obj any) (factory.Registration, error) {
+	var it factory.Registration
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registrationNo", "name", "typeCode", "category", "provinceCode", "district", "latitude", "longitude", "workers", "registeredOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registrationNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNo = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "typeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeCode"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeCode = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "workers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Workers = data
+		case "registeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterFactoryInput unmarshals raw into the RegisterFactoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterFactoryInput(ctx context.Context, raw any) (factory.Registration, error) {
+	var out factory.Registration
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterFactoryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterMemberInput(ctx context.Context, obj any) (member.Registration, error) {
+	var it member.Registration
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fullName", "sector", "officeCode", "joinedOn", "factoryRegistrationNo", "phone", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2eilnetᚋinternalᚋmemberᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "factoryRegistrationNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factoryRegistrationNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactoryRegistrationNo = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterMemberInput unmarshals raw into the RegisterMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterMemberInput(ctx context.Context, raw any) (member.Registration, error) {
+	var out member.Registration
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterMemberInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSeminarFilter(ctx context.Context, obj any) (model.SeminarFilter, error) {
 	var it model.SeminarFilter
 	if obj == nil {
@@ -9651,6 +11109,146 @@ func (ec *executionContext) unmarshalInputSeminarOrder(ctx context.Context, obj 
 func UnmarshalSeminarOrder(ctx context.Context, raw any) (seminar.Order, error) {
 	var out seminar.Order
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SeminarOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateFactoryInput(ctx context.Context, obj any) (model.UpdateFactoryInput, error) {
+	var it model.UpdateFactoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "status", "workers", "governanceCertified", "latitude", "longitude"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOFactoryStatus2ᚖeilnetᚋinternalᚋfactoryᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "workers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Workers = graphql.OmittableOf(data)
+		case "governanceCertified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governanceCertified"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GovernanceCertified = graphql.OmittableOf(data)
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = graphql.OmittableOf(data)
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateFactoryInput unmarshals raw into the UpdateFactoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateFactoryInput(ctx context.Context, raw any) (model.UpdateFactoryInput, error) {
+	var out model.UpdateFactoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateFactoryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMemberInput(ctx context.Context, obj any) (model.UpdateMemberInput, error) {
+	var it model.UpdateMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fullName", "phone", "email", "factoryRegistrationNo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = graphql.OmittableOf(data)
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = graphql.OmittableOf(data)
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = graphql.OmittableOf(data)
+		case "factoryRegistrationNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factoryRegistrationNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactoryRegistrationNo = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMemberInput unmarshals raw into the UpdateMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMemberInput(ctx context.Context, raw any) (model.UpdateMemberInput, error) {
+	var out model.UpdateMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMemberInput", raw, &out)
 	return out, err
 }
 
@@ -9916,6 +11514,16 @@ func (ec *executionContext) _Complaint(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Complaint_timeline(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Complaint_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredAt":
+			out.Values[i] = ec._Complaint_occurredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10510,6 +12118,112 @@ func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._MemberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "registerMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerFactory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerFactory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFactory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFactory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileComplaint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fileComplaint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transitionComplaint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_transitionComplaint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignInvestigators":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignInvestigators(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSeminar":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSeminar(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAttendance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAttendance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantAward":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_grantAward(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11915,6 +13629,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNCreateSeminarInput2eilnetᚋinternalᚋseminarᚐCreation(ctx context.Context, v any) (seminar.Creation, error) {
+	res, err := ec.unmarshalInputCreateSeminarInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12055,6 +13774,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNFileComplaintInput2eilnetᚋinternalᚋcomplaintᚐFiling(ctx context.Context, v any) (complaint.Filing, error) {
+	res, err := ec.unmarshalInputFileComplaintInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12067,6 +13791,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNGrantAwardInput2eilnetᚋinternalᚋawardᚐGrant(ctx context.Context, v any) (award.Grant, error) {
+	res, err := ec.unmarshalInputGrantAwardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -12368,6 +14097,16 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNRegisterFactoryInput2eilnetᚋinternalᚋfactoryᚐRegistration(ctx context.Context, v any) (factory.Registration, error) {
+	res, err := ec.unmarshalInputRegisterFactoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRegisterMemberInput2eilnetᚋinternalᚋmemberᚐRegistration(ctx context.Context, v any) (member.Registration, error) {
+	res, err := ec.unmarshalInputRegisterMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSearchHit2ᚕᚖeilnetᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12635,6 +14374,16 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNUpdateFactoryInput2eilnetᚋgraphᚋmodelᚐUpdateFactoryInput(ctx context.Context, v any) (model.UpdateFactoryInput, error) {
+	res, err := ec.unmarshalInputUpdateFactoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMemberInput2eilnetᚋgraphᚋmodelᚐUpdateMemberInput(ctx context.Context, v any) (model.UpdateMemberInput, error) {
+	res, err := ec.unmarshalInputUpdateMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -13066,6 +14815,24 @@ func (ec *executionContext) unmarshalOGeoRadius2ᚖeilnetᚋgraphᚋmodelᚐGeoR
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -13319,6 +15086,41 @@ func (ec *executionContext) unmarshalOSeminarOrder2ᚖeilnetᚋinternalᚋsemina
 	}
 	res, err := ec.unmarshalInputSeminarOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"eilnet/internal/loader"
+	"eilnet/internal/mutation"
 	"eilnet/internal/refdata"
 	"eilnet/internal/search"
 	"eilnet/internal/summary"
@@ -19,14 +20,16 @@ type Resolver struct {
 	Searches *search.Store
 	Summary  *summary.Store
 	Catalog  *refdata.Catalog
+	Writes   *mutation.Service
 }
 
-// NewResolver wires the stores reading through db.
-func NewResolver(db sqlx.ExtContext, catalog *refdata.Catalog) *Resolver {
+// NewResolver wires the stores and the writes to db.
+func NewResolver(db *sqlx.DB, catalog *refdata.Catalog) *Resolver {
 	return &Resolver{
 		Stores:   loader.NewStores(db, catalog),
 		Searches: search.NewStore(db, catalog),
 		Summary:  summary.NewStore(db),
 		Catalog:  catalog,
+		Writes:   mutation.New(db, catalog),
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"eilnet/internal/apperr"
+	"eilnet/internal/idempotency"
 )
 
 // The transports below replace gqlgen's POST and GET transports so that
@@ -60,6 +61,14 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	if key := r.Header.Values("Idempotency-Key"); len(key) > 0 {
+		if err := idempotency.Check(key[0]); len(key) > 1 || err != nil {
+			writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
+				"Idempotency-Key must be one header of 1 to %d visible ASCII characters", idempotency.MaxKeyLength)
+			return
+		}
+		ctx = idempotency.WithKey(ctx, key[0])
+	}
 	execute(ctx, w, exec, params, true)
 }
 

@@ -5,6 +5,8 @@ package model
 import (
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
 	"eilnet/internal/member"
@@ -96,6 +98,24 @@ type MemberFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// Writes. Every mutation is one transaction: it is validated before it writes
+// (every invalid field is reported at once, each as a `BAD_USER_INPUT` error
+// whose `extensions.field` names the input field, e.g. `input.email` or
+// `memberIds[2]`), it commits whole or not at all, and it is recorded in the
+// audit log. Codes: `BAD_USER_INPUT` (invalid input, including a reference to
+// something that does not exist), `NOT_FOUND` (the object the mutation acts on
+// does not exist), `CONFLICT` (a duplicate, or a stale `expectedVersion`).
+//
+// Creates (registerMember, registerFactory, fileComplaint, createSeminar,
+// grantAward) may be retried safely: send the HTTP header
+// `Idempotency-Key: <up to 255 visible ASCII characters, e.g. a UUID>`, and a
+// retry with the same key and input creates nothing more and answers the same
+// object, for 24 hours. The same key with another input is a `BAD_USER_INPUT`
+// error. Text is stored trimmed, in Unicode NFC, with runs of spaces in names
+// collapsed.
+type Mutation struct {
+}
+
 // Where a page of a connection sits in the whole list.
 type PageInfo struct {
 	// Whether more rows follow this page.
@@ -140,4 +160,24 @@ type SeminarFilter struct {
 	Search *string `json:"search,omitempty"`
 	// Organised by the office with this code; an unknown code is a `BAD_USER_INPUT` error.
 	OrganizerCode *string `json:"organizerCode,omitempty"`
+}
+
+// A change to a factory: fields left out stay as they are; null clears workers and, together, the coordinates.
+type UpdateFactoryInput struct {
+	Name                graphql.Omittable[*string]         `json:"name,omitempty"`
+	Status              graphql.Omittable[*factory.Status] `json:"status,omitempty"`
+	Workers             graphql.Omittable[*int]            `json:"workers,omitempty"`
+	GovernanceCertified graphql.Omittable[*bool]           `json:"governanceCertified,omitempty"`
+	// Latitude and longitude change together.
+	Latitude  graphql.Omittable[*float64] `json:"latitude,omitempty"`
+	Longitude graphql.Omittable[*float64] `json:"longitude,omitempty"`
+}
+
+// A change to a member: fields left out stay as they are; null clears phone, email and the factory.
+type UpdateMemberInput struct {
+	FullName graphql.Omittable[*string] `json:"fullName,omitempty"`
+	Phone    graphql.Omittable[*string] `json:"phone,omitempty"`
+	Email    graphql.Omittable[*string] `json:"email,omitempty"`
+	// Only for PRIVATE members; null unlinks the factory.
+	FactoryRegistrationNo graphql.Omittable[*string] `json:"factoryRegistrationNo,omitempty"`
 }

@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is the machine-readable kind of an error, sent to clients as
@@ -23,6 +24,11 @@ const (
 	PayloadTooLarge Code = "PAYLOAD_TOO_LARGE"
 	// Timeout: the request took longer than the server allows.
 	Timeout Code = "TIMEOUT"
+	// NotFound: the object a mutation acts on does not exist.
+	NotFound Code = "NOT_FOUND"
+	// Conflict: the write collides with the data as it is (a duplicate, a
+	// stale version); re-read and decide.
+	Conflict Code = "CONFLICT"
 	// Internal: a fault of the server; details go to the log only.
 	Internal Code = "INTERNAL_SERVER_ERROR"
 )
@@ -31,6 +37,12 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// Field names the input field at fault, as the client spelt it
+	// ("input.fullName", "memberIds[2]"), sent as extensions.field.
+	Field string
+	// Details are further extensions for the client to act on, such as
+	// the current version of a stale write.
+	Details map[string]any
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -46,4 +58,45 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	return Internal
+}
+
+// Invalid is every field error of one input, reported together.
+type Invalid []*Error
+
+func (v Invalid) Error() string {
+	msgs := make([]string, len(v))
+	for i, e := range v {
+		msgs[i] = e.Field + ": " + e.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Check collects the field errors of an input. Fields are named under a
+// prefix: the argument holding them ("input").
+type Check struct {
+	prefix string
+	errs   Invalid
+}
+
+// NewCheck starts a check of the fields under prefix (empty for top-level
+// arguments).
+func NewCheck(prefix string) *Check { return &Check{prefix: prefix} }
+
+// Failf records that field is invalid, with a client-safe message.
+func (c *Check) Failf(field, format string, args ...any) {
+	if c.prefix != "" {
+		field = c.prefix + "." + field
+	}
+	c.errs = append(c.errs, &Error{Code: BadUserInput, Message: fmt.Sprintf(format, args...), Field: field})
+}
+
+// Failed tells whether a field error has been recorded.
+func (c *Check) Failed() bool { return len(c.errs) > 0 }
+
+// Err is the recorded field errors, or nil.
+func (c *Check) Err() error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return c.errs
 }

@@ -51,6 +51,10 @@ type Complaint struct {
 	FactoryID    *int64     `db:"factory_id"`
 	HandledBy    string     `db:"handled_by"`
 	FiledBy      *int64     `db:"filed_by"`
+	OccurredAt   *time.Time `db:"occurred_at"`
+	// Version counts the complaint's transitions, from 1 at filing: a
+	// transition names the version it moves from.
+	Version int `db:"version"`
 }
 
 // NodeID is the complaint's opaque global ID.

@@ -21,7 +21,7 @@ type Store struct {
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
 const columns = `c.id, c.reference_no, c.category, c.status, c.description, c.filed_at, c.resolved_at,
-       c.province_code, c.factory_id, c.handled_by, c.filed_by`
+       c.province_code, c.factory_id, c.handled_by, c.filed_by, c.occurred_at, c.version`
 
 const byIDs = `SELECT ` + columns + `
 FROM complaints c

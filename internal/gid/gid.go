@@ -82,3 +82,14 @@ func truncate(s string) string {
 	}
 	return string(r[:max]) + "..."
 }
+
+// DecodeAs reads the ID of an object of type t given in an input field,
+// recording in c when it is not one (the answer is then 0).
+func DecodeAs(c *apperr.Check, field, id string, t Type) int64 {
+	d, err := Decode(id)
+	if err != nil || d.Type != t {
+		c.Failf(field, "%q is not the ID of a %s", truncate(id), t)
+		return 0
+	}
+	return d.Num
+}

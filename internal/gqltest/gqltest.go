@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -59,7 +60,7 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 		tb.Fatalf("load reference codes: %v", err)
 	}
 	metrics := obs.NewMetrics()
-	api := graph.NewHandler(graph.NewResolver(db, catalog), graph.Options{
+	api := graph.NewHandler(graph.NewResolver(db.DB, catalog), graph.Options{
 		Loader:       loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
 		MaxBodyBytes: 1 << 20,
 		Debug:        opts.Debug,
@@ -91,14 +92,52 @@ func (e Error) Code() string {
 	return c
 }
 
+// Field is the error's extensions.field: the input field at fault.
+func (e Error) Field() string {
+	f, _ := e.Extensions["field"].(string)
+	return f
+}
+
 // Query posts query with vars and fails the test on transport errors.
 func (s *Server) Query(tb testing.TB, query string, vars map[string]any) Response {
 	tb.Helper()
+	r, err := s.Send(context.Background(), query, vars, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// Send posts query with vars and the given headers. It answers transport
+// errors rather than failing the test, so that any goroutine may call it.
+func (s *Server) Send(ctx context.Context, query string, vars map[string]any, header http.Header) (Response, error) {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
-		tb.Fatalf("encode request: %v", err)
+		return Response{}, fmt.Errorf("encode request: %w", err)
 	}
-	return s.Post(tb, "application/json", body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/query", bytes.NewReader(body))
+	if err != nil {
+		return Response{}, err
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Response{}, fmt.Errorf("post: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return Response{}, fmt.Errorf("read response: %w", err)
+	}
+	r := Response{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return Response{}, fmt.Errorf("response (HTTP %d) is not GraphQL JSON: %v\n%s", resp.StatusCode, err, raw)
+	}
+	r.Status = resp.StatusCode
+	return r, nil
 }
 
 // Post sends a raw body to /query.

@@ -12,6 +12,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -328,11 +329,20 @@ func (lv *Level) Flush() {
 
 type ctxKey struct{}
 
+// current holds a request's loaders; Reset replaces them.
+type current struct {
+	loaders atomic.Pointer[Loaders]
+	stores  *Stores
+	cfg     Config
+}
+
 // Middleware gives every request its own loaders.
 func Middleware(s *Stores, cfg Config) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := context.WithValue(r.Context(), ctxKey{}, New(s, cfg))
+			c := &current{stores: s, cfg: cfg}
+			c.loaders.Store(New(s, cfg))
+			ctx := context.WithValue(r.Context(), ctxKey{}, c)
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
@@ -341,7 +351,16 @@ func Middleware(s *Stores, cfg Config) func(http.Handler) http.Handler {
 // For returns the request's loaders. It panics when the request did not
 // pass through Middleware, a wiring mistake that tests catch at once.
 func For(ctx context.Context) *Loaders {
-	return ctx.Value(ctxKey{}).(*Loaders)
+	return ctx.Value(ctxKey{}).(*current).loaders.Load()
+}
+
+// Reset gives the request new, empty loaders: after a write, so that
+// nothing it changed is answered from what the request read before.
+// gqlgen runs a request's mutations one after the other, each with its
+// selection, so no resolver is still reading from the old ones.
+func Reset(ctx context.Context) {
+	c := ctx.Value(ctxKey{}).(*current)
+	c.loaders.Store(New(c.stores, c.cfg))
 }
 
 // byKey turns a store lookup into a batch function answering each key's

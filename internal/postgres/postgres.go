@@ -68,6 +68,19 @@ func Select(ctx context.Context, db sqlx.ExtContext, dest any, query string, arg
 	return sqlx.SelectContext(ctx, db, dest, bound, args...)
 }
 
+// One answers the row query selects with positional args, or nil when it
+// selects none.
+func One[T any](ctx context.Context, db sqlx.QueryerContext, query string, args ...any) (*T, error) {
+	var rows []*T
+	if err := sqlx.SelectContext(ctx, db, &rows, query, args...); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return rows[0], nil
+}
+
 // NullString is s as an optional parameter: NULL when empty.
 func NullString(s string) *string {
 	if s == "" {

@@ -15,36 +15,37 @@ import (
 
 // Catalog is the set of known reference codes.
 type Catalog struct {
-	provinces map[string]bool
-	offices   map[string]bool
+	// provinces maps each province to the office that runs its network.
+	provinces map[string]string
+	// offices maps each office to its province.
+	offices   map[string]string
 	zones     map[int]bool
 	types     map[int]bool
 	districts []district
 }
 
-// district is a district's code and its names in lower case.
+// district is a district's code, province and names in lower case.
 type district struct {
-	Code   string `db:"code"`
-	NameTh string `db:"name_th"`
-	NameEn string `db:"name_en"`
+	Code     string `db:"code"`
+	Province string `db:"province_code"`
+	NameTh   string `db:"name_th"`
+	NameEn   string `db:"name_en"`
 }
 
 // Load reads the catalog from the database.
 func Load(ctx context.Context, db sqlx.QueryerContext) (*Catalog, error) {
-	c := &Catalog{provinces: map[string]bool{}, offices: map[string]bool{}, zones: map[int]bool{}, types: map[int]bool{}}
-	var codes []string
-	if err := sqlx.SelectContext(ctx, db, &codes, `SELECT code FROM provinces`); err != nil {
-		return nil, fmt.Errorf("load province codes: %w", err)
+	c := &Catalog{provinces: map[string]string{}, offices: map[string]string{}, zones: map[int]bool{}, types: map[int]bool{}}
+	var offices []struct {
+		Code     string `db:"code"`
+		Province string `db:"province_code"`
 	}
-	for _, code := range codes {
-		c.provinces[code] = true
+	// Every province has exactly one office (Bangkok's is OPS).
+	if err := sqlx.SelectContext(ctx, db, &offices, `SELECT code, province_code FROM offices`); err != nil {
+		return nil, fmt.Errorf("load offices: %w", err)
 	}
-	codes = nil
-	if err := sqlx.SelectContext(ctx, db, &codes, `SELECT code FROM offices`); err != nil {
-		return nil, fmt.Errorf("load office codes: %w", err)
-	}
-	for _, code := range codes {
-		c.offices[code] = true
+	for _, o := range offices {
+		c.offices[o.Code] = o.Province
+		c.provinces[o.Province] = o.Code
 	}
 	var zones []int
 	if err := sqlx.SelectContext(ctx, db, &zones, `SELECT zone FROM inspection_zones`); err != nil {
@@ -60,17 +61,38 @@ func Load(ctx context.Context, db sqlx.QueryerContext) (*Catalog, error) {
 	for _, t := range types {
 		c.types[t] = true
 	}
-	if err := sqlx.SelectContext(ctx, db, &c.districts, `SELECT code, lower(name_th) AS name_th, lower(name_en) AS name_en FROM districts ORDER BY code`); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &c.districts, `SELECT code, province_code, lower(name_th) AS name_th, lower(name_en) AS name_en
+		FROM districts ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("load districts: %w", err)
 	}
 	return c, nil
 }
 
 // Province tells whether a province has the code.
-func (c *Catalog) Province(code string) bool { return c.provinces[code] }
+func (c *Catalog) Province(code string) bool { return c.provinces[code] != "" }
+
+// OfficeOfProvince is the code of the office running the province's part
+// of the network, or "" for an unknown province.
+func (c *Catalog) OfficeOfProvince(province string) string { return c.provinces[province] }
 
 // Office tells whether an office has the code.
-func (c *Catalog) Office(code string) bool { return c.offices[code] }
+func (c *Catalog) Office(code string) bool { return c.offices[code] != "" }
+
+// ProvinceOfOffice is the code of the office's province, or "" for an
+// unknown office.
+func (c *Catalog) ProvinceOfOffice(office string) string { return c.offices[office] }
+
+// District finds a district of the province by its code, or its Thai or
+// English name in any case, and answers its code.
+func (c *Catalog) District(province, name string) (string, bool) {
+	n := strings.ToLower(name)
+	for _, d := range c.districts {
+		if d.Province == province && (d.Code == name || d.NameTh == n || d.NameEn == n) {
+			return d.Code, true
+		}
+	}
+	return "", false
+}
 
 // Zone tells whether the inspection zone exists.
 func (c *Catalog) Zone(zone int) bool { return c.zones[zone] }

@@ -11,9 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"eilnet/internal/apperr"
+	"eilnet/internal/validate"
 )
 
 const (
@@ -24,19 +23,12 @@ const (
 	MaxRunes = 200
 )
 
-// Normalize puts text in the form stored text is compared in: Unicode NFC
-// (Thai typed in another order of marks compares equal), without leading,
-// trailing or repeated white space.
-func Normalize(text string) string {
-	return strings.Join(strings.Fields(norm.NFC.String(text)), " ")
-}
-
 // Text checks and normalises the search text of argument arg.
 func Text(arg, text string) (string, error) {
 	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
 		return "", apperr.Errorf(apperr.BadUserInput, "%s is not valid text", arg)
 	}
-	t := Normalize(text)
+	t := validate.Normalize(text)
 	switch n := utf8.RuneCountInString(t); {
 	case n < MinRunes:
 		return "", apperr.Errorf(apperr.BadUserInput, "%s must have at least %d characters", arg, MinRunes)

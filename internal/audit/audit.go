@@ -1,0 +1,64 @@
+// Package audit records who changed what, when: one row of audit_log per
+// successful mutation, written in the mutation's own transaction so that
+// the log and the data never disagree.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Change is one field's value before and after a mutation; Before is nil
+// for what a mutation created.
+type Change struct {
+	Before any `json:"before"`
+	After  any `json:"after"`
+}
+
+// Changes maps the changed fields, as the API names them, to their change.
+type Changes map[string]Change
+
+// Set records field's change, if its value changed.
+func (c Changes) Set(field string, before, after any) {
+	if !reflect.DeepEqual(before, after) {
+		c[field] = Change{Before: before, After: after}
+	}
+}
+
+// Created marks every change as a creation: nothing before.
+func (c Changes) Created() Changes {
+	for f, ch := range c {
+		c[f] = Change{After: ch.After}
+	}
+	return c
+}
+
+// Entry is one mutation's record.
+type Entry struct {
+	// Actor is who made it (access.Caller.Name).
+	Actor string
+	// Operation is the mutation's name, e.g. "registerMember".
+	Operation string
+	// Entity and EntityID name the object written, e.g. "Member", 42.
+	Entity   string
+	EntityID int64
+	Changes  Changes
+}
+
+// Record writes e in tx.
+func Record(ctx context.Context, tx sqlx.ExecerContext, e Entry) error {
+	changes, err := json.Marshal(e.Changes)
+	if err != nil {
+		return fmt.Errorf("audit changes: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (actor, operation, entity, entity_id, changes)
+		VALUES ($1, $2, $3, $4, $5)`, e.Actor, e.Operation, e.Entity, e.EntityID, changes)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
