@@ -14,9 +14,12 @@ run: build
 	DATABASE_URL="$$(scripts/postgres eilnet)?sslmode=disable" ./bin/eilnet serve --demo
 
 # Formatting, vet, generated code in step with the schema, then every test
-# with the race detector against a real PostgreSQL.
+# with the race detector against a real PostgreSQL, then the fuzz targets.
+# The fuzz targets (request decoding, cursors) run for a short fixed time.
 test: check
 	EILNET_TEST_POSTGRES="$$(scripts/postgres)" $(GO) test -race -count=1 ./...
+	EILNET_TEST_POSTGRES="$$(scripts/postgres)" $(GO) test -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime 10s -fuzzminimizetime 2s ./graph
+	$(GO) test -run '^$$' -fuzz '^FuzzCursor$$' -fuzztime 10s -fuzzminimizetime 2s ./internal/page
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

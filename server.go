@@ -20,6 +20,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"eilnet/graph"
+	"eilnet/internal/access"
 	"eilnet/internal/config"
 	"eilnet/internal/idempotency"
 	"eilnet/internal/loader"
@@ -39,7 +40,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	switch {
 	case errors.Is(err, config.ErrHelp):
 	case err != nil:
@@ -48,8 +49,9 @@ func main() {
 	}
 }
 
-// run executes the command in args; logs and usage go to stderr.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+// run executes the command in args; what a command answers (a new key, a
+// list) goes to stdout, logs and usage to stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.Parse(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return nil
 	case config.Seed:
 		return seed.Fill(ctx, db, cfg.Scale, log)
+	case config.APIKey:
+		return apiKey(ctx, db, cfg, stdout)
+	case config.Operations:
+		return registerOperations(ctx, db, cfg.Files, stdout)
 	}
 	if cfg.Demo {
 		err := seed.Fill(ctx, db, 1, log)
@@ -79,7 +85,55 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			return err
 		}
 	}
-	return serve(ctx, cfg, db, log)
+	db.Close()
+	// The serving connections get statement_timeout, a backstop behind the
+	// request deadline; migrating and seeding may take longer.
+	dsn := cfg.DatabaseURL
+	if cfg.StatementTimeout > 0 {
+		dsn = postgres.WithSetting(dsn, "statement_timeout", fmt.Sprint(cfg.StatementTimeout.Milliseconds()))
+	}
+	serving, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer serving.Close()
+	return serve(ctx, cfg, serving, log)
+}
+
+// apiKey creates, revokes or lists API keys.
+func apiKey(ctx context.Context, db *sqlx.DB, cfg config.Config, stdout io.Writer) error {
+	switch cfg.Action {
+	case "create":
+		key, err := access.CreateKey(ctx, db, cfg.Key)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(stdout, key)
+		return err
+	case "revoke":
+		return access.RevokeKey(ctx, db, cfg.Key.Name)
+	}
+	keys, err := access.ListKeys(ctx, db)
+	for _, k := range keys {
+		fmt.Fprintln(stdout, k)
+	}
+	return err
+}
+
+// registerOperations registers the operation of each file.
+func registerOperations(ctx context.Context, db *sqlx.DB, files []string, stdout io.Writer) error {
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		hash, name, err := access.RegisterOperation(ctx, db, string(text))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		fmt.Fprintf(stdout, "%s\t%s\n", hash, name)
+	}
+	return nil
 }
 
 func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger) error {
@@ -88,16 +142,25 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		return err
 	}
 	metrics := obs.NewMetrics()
-	api := graph.NewHandler(graph.NewResolver(db, catalog), graph.Options{
+	api, err := graph.NewHandler(graph.NewResolver(db, catalog), graph.Options{
 		Loader: loader.Config{
 			Wait: cfg.BatchWait, NoBatching: cfg.NoBatching, Observe: metrics.ObserveBatch,
 		},
-		MaxBodyBytes: 1 << 20,
-		Debug:        cfg.Debug,
-		Log:          log,
+		MaxBodyBytes:  cfg.MaxBodyBytes,
+		Debug:         cfg.Debug,
+		Log:           log,
+		Limits:        cfg.Limits,
+		Introspection: cfg.Introspection,
+		Operations:    access.Operations{DB: db}.Query,
 	})
+	if err != nil {
+		return err
+	}
+	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, cfg.KeyCacheTTL, time.Now)
 	srv := &http.Server{
-		Handler:           web.NewHandler(api, db, web.Options{Log: log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout}),
+		Handler: web.NewHandler(api, db, web.Options{
+			Log: log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout, Authenticate: auth.Caller,
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

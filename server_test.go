@@ -7,11 +7,15 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"eilnet/internal/access"
 	"eilnet/internal/config"
 	"eilnet/internal/dbtest"
 	"eilnet/internal/gqltest"
@@ -60,7 +64,7 @@ func startServer(t *testing.T, databaseURL string, args ...string) (string, func
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := newLogWatch()
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, env(map[string]string{"DATABASE_URL": databaseURL}), logs) }()
+	go func() { done <- run(ctx, args, env(map[string]string{"DATABASE_URL": databaseURL}), io.Discard, logs) }()
 	select {
 	case addr := <-logs.addr:
 		port := addr[strings.LastIndex(addr, ":"):]
@@ -208,7 +212,7 @@ func TestCommands(t *testing.T) {
 		}
 		return n
 	}
-	if err := run(ctx, []string{"migrate"}, vars, &logs); err != nil {
+	if err := run(ctx, []string{"migrate"}, vars, io.Discard, &logs); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, &logs)
 	}
 	// serve --demo seeds an empty database, once.
@@ -221,22 +225,83 @@ func TestCommands(t *testing.T) {
 			t.Fatalf("%d members after serve --demo", n)
 		}
 	}
-	if err := run(ctx, []string{"seed"}, vars, &logs); !errors.Is(err, seed.ErrNotEmpty) {
+	if err := run(ctx, []string{"seed"}, vars, io.Discard, &logs); !errors.Is(err, seed.ErrNotEmpty) {
 		t.Errorf("seed on a seeded database: %v, want ErrNotEmpty", err)
 	}
 	other := dbtest.Empty(t)
-	if err := run(ctx, []string{"seed", "--scale", "1"}, env(map[string]string{"DATABASE_URL": other.URL}), &logs); err != nil {
+	if err := run(ctx, []string{"seed", "--scale", "1"}, env(map[string]string{"DATABASE_URL": other.URL}), io.Discard, &logs); err != nil {
 		t.Fatalf("seed: %v\n%s", err, &logs)
 	}
 
 	for _, bad := range [][]string{{"seed", "--scale", "0"}, {"serve", "--port", "http"}, {"frobnicate"}, {"serve", "extra"}} {
 		var out bytes.Buffer
-		if err := run(ctx, bad, vars, &out); err == nil || out.Len() == 0 {
+		if err := run(ctx, bad, vars, io.Discard, &out); err == nil || out.Len() == 0 {
 			t.Errorf("%v: error %v, usage %q", bad, err, &out)
 		}
 	}
 	var help bytes.Buffer
-	if err := run(ctx, []string{"--help"}, vars, &help); !errors.Is(err, config.ErrHelp) || !strings.Contains(help.String(), "DATABASE_URL") {
+	if err := run(ctx, []string{"--help"}, vars, io.Discard, &help); !errors.Is(err, config.ErrHelp) || !strings.Contains(help.String(), "DATABASE_URL") {
 		t.Errorf("--help: %v\n%s", err, &help)
+	}
+}
+
+func TestAPIKeyCommands(t *testing.T) {
+	db := dbtest.Seeded(t)
+	vars := env(map[string]string{"DATABASE_URL": db.URL})
+	ctx := context.Background()
+	command := func(args ...string) (string, error) {
+		var out, logs bytes.Buffer
+		err := run(ctx, args, vars, &out, &logs)
+		return out.String(), err
+	}
+	out, err := command("apikey", "create", "--role", "officer", "--name", "khon-kaen", "--office", "PIO-40")
+	if err != nil || !regexp.MustCompile(`^eil_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("create printed %q, %v", out, err)
+	}
+	key := strings.TrimSpace(out)
+	for _, bad := range [][]string{
+		{"apikey", "create", "--role", "OFFICER", "--name", "no-office"},
+		{"apikey", "create", "--role", "PARTNER", "--name", "with-office", "--office", "PIO-40"},
+		{"apikey", "create", "--role", "OFFICER", "--name", "unknown-office", "--office", "PIO-99"},
+		{"apikey", "create", "--role", "ANONYMOUS", "--name", "anon"},
+		{"apikey", "create", "--role", "ADMIN", "--name", "khon-kaen"},
+		{"apikey", "create", "--role", "ADMIN"},
+		{"apikey", "revoke", "--name", "nobody"},
+		{"apikey", "rotate"},
+	} {
+		if out, err := command(bad...); err == nil || out != "" {
+			t.Errorf("%v: printed %q, error %v", bad, out, err)
+		}
+	}
+
+	// Keys are looked up on every request, so that the revocation below
+	// shows at once.
+	base, stop := startServer(t, db.URL, "serve", "--port", "0", "--key-cache-ttl", "0")
+	defer stop()
+	s := (&gqltest.Server{URL: base}).As(key)
+	if r := s.Query(t, `{ viewer { role name office { code } } }`, nil); string(r.Data) != `{"viewer":{"role":"OFFICER","name":"khon-kaen","office":{"code":"PIO-40"}}}` {
+		t.Errorf("viewer with the new key: %s %+v", r.Data, r.Errors)
+	}
+	if out, err := command("apikey", "list"); err != nil || !regexp.MustCompile(`(?m)^khon-kaen\tOFFICER\tPIO-40\teil_\S{6}…\tcreated \S+\tactive$`).MatchString(out) ||
+		strings.Contains(out, key) {
+		t.Errorf("list: %q, %v", out, err)
+	}
+	if out, err := command("apikey", "revoke", "--name", "khon-kaen"); err != nil || out != "" {
+		t.Fatalf("revoke: %q, %v", out, err)
+	}
+	if r := s.Query(t, `{ viewer { role } }`, nil); r.Status != 401 || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" {
+		t.Errorf("a revoked key: HTTP %d %+v", r.Status, r.Errors)
+	}
+	if out, err := command("apikey", "list"); err != nil || !strings.Contains(out, "\trevoked ") {
+		t.Errorf("list after revoking: %q, %v", out, err)
+	}
+
+	// Registered operations, for registered-only keys.
+	file := filepath.Join(t.TempDir(), "lookup.graphql")
+	if err := os.WriteFile(file, []byte(`query Lookup { viewer { role } }`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := command("operations", "register", file); err != nil || out != access.QueryHash(`query Lookup { viewer { role } }`)+"\tLookup\n" {
+		t.Errorf("operations register: %q, %v", out, err)
 	}
 }

@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // contractQuery reads one of the users' queries of the public contract
 // (copied from ../shared/contract/queries) and the variables its header
 // comment gives.
-func contractQuery(t *testing.T, name string) (string, map[string]any) {
+func contractQuery(t testing.TB, name string) (string, map[string]any) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "contract", "queries", name+".graphql"))
 	if err != nil {
@@ -69,7 +69,7 @@ func firstLines(s string, n int) string {
 	return strings.Join(lines[:min(n, len(lines))], "\n")
 }
 
-func newSeededServer(t *testing.T) *gqltest.Server {
+func newSeededServer(t testing.TB) *gqltest.Server {
 	t.Helper()
 	return gqltest.NewServer(t, dbtest.Seeded(t), gqltest.Options{})
 }

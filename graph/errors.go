@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -19,42 +20,59 @@ import (
 // presentError is the one place where errors become what clients see:
 // errors of the apperr vocabulary keep their message and give their code;
 // gqlgen's own parse and validation errors keep theirs; anything else is
-// logged with its path and shown only as "internal error".
+// logged with its path and shown only as "internal error". Messages are
+// cut short: the parser's and validator's quote the query, and a client
+// must not get a megabyte literal back.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		if e, ok := errors.AsType[*apperr.Error](err); ok {
-			gqlErr.Message = e.Message
-			gqlErr.Extensions = map[string]any{"code": string(e.Code)}
-			if field := cmp.Or(e.Field, argumentField(ctx, gqlErr.Path)); field != "" {
-				gqlErr.Extensions["field"] = field
+		gqlErr := present(ctx, log, err)
+		if len(gqlErr.Message) > maxMessage {
+			cut := maxMessage
+			for cut > 0 && !utf8.RuneStart(gqlErr.Message[cut]) {
+				cut--
 			}
-			for k, v := range e.Details {
-				gqlErr.Extensions[k] = v
-			}
-			return gqlErr
+			gqlErr.Message = gqlErr.Message[:cut] + "…"
 		}
-		if _, ok := gqlErr.Extensions["code"]; ok && gqlErr.Err == nil {
-			return gqlErr
+		return gqlErr
+	}
+}
+
+// maxMessage bounds error messages, in bytes.
+const maxMessage = 300
+
+func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	if e, ok := errors.AsType[*apperr.Error](err); ok {
+		gqlErr.Message = e.Message
+		gqlErr.Extensions = map[string]any{"code": string(e.Code)}
+		if field := cmp.Or(e.Field, argumentField(ctx, gqlErr.Path)); field != "" {
+			gqlErr.Extensions["field"] = field
 		}
-		// The SQL of a request that runs out of time is cancelled and fails
-		// with PostgreSQL's own error; the request's context tells why.
-		switch ctx.Err() {
-		case context.DeadlineExceeded:
-			gqlErr.Message = "the request took longer than the server allows"
-			gqlErr.Extensions = map[string]any{"code": string(apperr.Timeout)}
-			return gqlErr
-		case context.Canceled:
-			log.WarnContext(ctx, "client went away before the answer", "path", gqlErr.Path.String(), "err", err)
-		default:
-			log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
+		for k, v := range e.Details {
+			gqlErr.Extensions[k] = v
 		}
-		return &gqlerror.Error{
-			Message:    "internal error",
-			Path:       gqlErr.Path,
-			Locations:  gqlErr.Locations,
-			Extensions: map[string]any{"code": string(apperr.Internal)},
-		}
+		return gqlErr
+	}
+	if _, ok := gqlErr.Extensions["code"]; ok && gqlErr.Err == nil {
+		return gqlErr
+	}
+	// The SQL of a request that runs out of time is cancelled and fails
+	// with PostgreSQL's own error; the request's context tells why.
+	switch ctx.Err() {
+	case context.DeadlineExceeded:
+		gqlErr.Message = "the request took longer than the server allows"
+		gqlErr.Extensions = map[string]any{"code": string(apperr.Timeout)}
+		return gqlErr
+	case context.Canceled:
+		log.WarnContext(ctx, "client went away before the answer", "path", gqlErr.Path.String(), "err", err)
+	default:
+		log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
+	}
+	return &gqlerror.Error{
+		Message:    "internal error",
+		Path:       gqlErr.Path,
+		Locations:  gqlErr.Locations,
+		Extensions: map[string]any{"code": string(apperr.Internal)},
 	}
 }
 

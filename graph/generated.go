@@ -57,6 +57,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Access func(ctx context.Context, obj any, next graphql.Resolver, roles []model.Role, officer model.OfficerScope, silent bool) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -249,6 +250,7 @@ type ComplexityRoot struct {
 		Provinces      func(childComplexity int, region *province.Region, inspectionZone *int) int
 		Search         func(childComplexity int, text string, first *int) int
 		Seminars       func(childComplexity int, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) int
+		Viewer         func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -287,6 +289,12 @@ type ComplexityRoot struct {
 	SeminarEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Name   func(childComplexity int) int
+		Office func(childComplexity int) int
+		Role   func(childComplexity int) int
 	}
 }
 
@@ -370,6 +378,7 @@ type ProvinceResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
 	Complaints(ctx context.Context, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error)
 	Complaint(ctx context.Context, referenceNo string) (*complaint.Complaint, error)
 	Factories(ctx context.Context, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) (*model.FactoryConnection, error)
@@ -1431,6 +1440,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Seminars(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.SeminarFilter), args["orderBy"].(*seminar.Order)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
@@ -1580,6 +1595,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeminarEdge.Node(childComplexity), true
 
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.office":
+		if e.ComplexityRoot.Viewer.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Office(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1681,6 +1715,66 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/access.graphqls", Input: `"""
+Who may read and write what. A caller presents an API key as
+` + "`" + `Authorization: Bearer <key>` + "`" + `; no key means ANONYMOUS. An unknown or revoked
+key is refused with HTTP 401 and ` + "`" + `UNAUTHENTICATED` + "`" + `.
+"""
+enum Role {
+  "No key: public data, counts and aggregates; may file a complaint without naming a member."
+  ANONYMOUS
+  "A partner agency: reads everything but members' contact data and who filed a complaint."
+  PARTNER
+  """
+  An office's officer: reads everything, sees the contact data of the members
+  of its own province and who filed the complaints its office handles, and
+  writes within its province.
+  """
+  OFFICER
+  "Everything."
+  ADMIN
+}
+
+"How far an OFFICER's permission reaches."
+enum OfficerScope {
+  "Wherever the object is."
+  ANYWHERE
+  "Objects of the officer's province (that of its office)."
+  OWN_PROVINCE
+  "Objects of the officer's own office: the complaints it handles."
+  OWN_OFFICE
+}
+
+"""
+Restricts a field, a mutation or an input field to callers of the given
+roles; ` + "`" + `officer` + "`" + ` narrows what an OFFICER may reach. A caller without
+permission gets null and an error at the field's path: ` + "`" + `UNAUTHENTICATED` + "`" + `
+when it presented no key, ` + "`" + `FORBIDDEN` + "`" + ` otherwise; or, with ` + "`" + `silent` + "`" + `, null and
+no error.
+"""
+directive @access(roles: [Role!]!, officer: OfficerScope! = ANYWHERE, silent: Boolean! = false) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+
+"""
+How many items a list without ` + "`" + `first` + "`" + ` holds at most, as assumed by the
+static cost of queries (` + "`" + `QUERY_TOO_COMPLEX` + "`" + `); or the argument whose length
+it follows.
+"""
+directive @listSize(assumedSize: Int, slicingArguments: [String!]) on FIELD_DEFINITION
+
+"The caller of a request, as its API key makes it."
+type Viewer {
+  role: Role!
+  "The key's name; null for ANONYMOUS."
+  name: String
+  "The office an OFFICER key belongs to."
+  office: Office
+}
+
+extend type Query {
+  "Who the request's API key makes the caller."
+  viewer: Viewer!
+}
+`, BuiltIn: false},
 	{Name: "../schema/complaint.graphqls", Input: `"What a complaint is about."
 enum ComplaintCategory {
   "กลิ่นเหม็น: bad smell."
@@ -1745,11 +1839,11 @@ type Complaint implements Node {
   "The office handling the complaint."
   handledBy: Office!
   "The member who filed it; null when it was filed anonymously, or when the reader may not see who filed it."
-  filedBy: Member
+  filedBy: Member @access(roles: [OFFICER, ADMIN], officer: OWN_OFFICE, silent: true)
   "Members assigned to check the complaint on site, in order of joining."
-  investigators: [Member!]!
+  investigators: [Member!]! @listSize(assumedSize: 10)
   "Every change of status, oldest first; the first event is the filing."
-  timeline: [ComplaintEvent!]!
+  timeline: [ComplaintEvent!]! @listSize(assumedSize: 10)
 }
 
 "One change of a complaint's status."
@@ -1863,7 +1957,7 @@ type Factory implements Node {
   "Whether the factory takes part in the network's environmental-governance programme (ธรรมาภิบาลสิ่งแวดล้อม)."
   governanceCertified: Boolean!
   "PRIVATE-sector members linked to this factory, in order of joining."
-  operators: [Member!]!
+  operators: [Member!]! @listSize(assumedSize: 5)
   "Complaints about this factory. Default order: filed latest first."
   complaints(first: Int, after: String, filter: ComplaintFilter, orderBy: ComplaintOrder): ComplaintConnection!
 }
@@ -1953,28 +2047,28 @@ A member of the network: a person who watches for pollution, checks complaints
 on site and takes part in the network's events.
 """
 type Member implements Node {
-  id: ID!
+  id: ID! @access(roles: [PARTNER, OFFICER, ADMIN])
   "Given name and family name in Thai, without title."
-  fullName: String!
-  sector: Sector!
+  fullName: String! @access(roles: [PARTNER, OFFICER, ADMIN])
+  sector: Sector! @access(roles: [PARTNER, OFFICER, ADMIN])
   "The day the member joined the network."
-  joinedOn: Date!
+  joinedOn: Date! @access(roles: [PARTNER, OFFICER, ADMIN])
   "The province the member belongs to (that of the member's office)."
-  province: Province!
+  province: Province! @access(roles: [PARTNER, OFFICER, ADMIN])
   "The office that registered and coordinates the member."
-  office: Office!
+  office: Office! @access(roles: [PARTNER, OFFICER, ADMIN])
   "The factory a PRIVATE-sector member operates or works for; null otherwise or when unknown."
-  factory: Factory
+  factory: Factory @access(roles: [PARTNER, OFFICER, ADMIN])
   "Phone number. Personal data: visible only to those allowed to see it."
-  phone: String
+  phone: String @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "E-mail address. Personal data: visible only to those allowed to see it."
-  email: String
+  email: String @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "Seminars and events the member attended. Default order: latest first."
-  seminars(first: Int, after: String, filter: SeminarFilter, orderBy: SeminarOrder): SeminarConnection!
+  seminars(first: Int, after: String, filter: SeminarFilter, orderBy: SeminarOrder): SeminarConnection! @access(roles: [PARTNER, OFFICER, ADMIN])
   "Awards the member received, oldest first."
-  awards: [Award!]!
+  awards: [Award!]! @access(roles: [PARTNER, OFFICER, ADMIN]) @listSize(assumedSize: 10)
   "Complaints the member filed. Default order: filed latest first."
-  complaintsFiled(first: Int, after: String, filter: ComplaintFilter, orderBy: ComplaintOrder): ComplaintConnection!
+  complaintsFiled(first: Int, after: String, filter: ComplaintFilter, orderBy: ComplaintOrder): ComplaintConnection! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
 }
 
 "Narrows a list of members; all given conditions must hold."
@@ -1992,7 +2086,7 @@ input MemberFilter {
   Part of the full name, at least 2 characters: matches names that contain it
   (case-insensitive; Thai as typed, without word breaks).
   """
-  search: String
+  search: String @access(roles: [PARTNER, OFFICER, ADMIN])
 }
 
 "What to sort members by."
@@ -2046,19 +2140,27 @@ retry with the same key and input creates nothing more and answers the same
 object, for 24 hours. The same key with another input is a ` + "`" + `BAD_USER_INPUT` + "`" + `
 error. Text is stored trimmed, in Unicode NFC, with runs of spaces in names
 collapsed.
+
+Access (see ` + "`" + `@access` + "`" + `): ` + "`" + `fileComplaint` + "`" + ` is open to every caller, but naming
+the member who files it (` + "`" + `filedByMemberId` + "`" + `) is for OFFICER and ADMIN keys.
+Every other mutation needs an ADMIN key, or an OFFICER key acting within its
+province: the office a member is registered with, the province of a
+factory, the office handling a complaint, the office organising a seminar,
+the office of the member honoured. Others get ` + "`" + `UNAUTHENTICATED` + "`" + ` without a
+key and ` + "`" + `FORBIDDEN` + "`" + ` with one.
 """
 type Mutation {
   """
   Registers a member with an office (the member's province is the office's).
   A PRIVATE member may name the factory they operate, in that province.
   """
-  registerMember(input: RegisterMemberInput!): Member!
+  registerMember(input: RegisterMemberInput!): Member! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "Changes a member's name, contact data or factory; fields left out stay as they are, null clears."
-  updateMember(id: ID!, input: UpdateMemberInput!): Member!
+  updateMember(id: ID!, input: UpdateMemberInput!): Member! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "Registers a factory; a registration number registered already is a ` + "`" + `CONFLICT` + "`" + `."
-  registerFactory(input: RegisterFactoryInput!): Factory!
+  registerFactory(input: RegisterFactoryInput!): Factory! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "Changes a factory; fields left out stay as they are, null clears (workers, the coordinates together)."
-  updateFactory(id: ID!, input: UpdateFactoryInput!): Factory!
+  updateFactory(id: ID!, input: UpdateFactoryInput!): Factory! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   """
   Files a complaint: RECEIVED now, with the next reference number of the
   current fiscal year, handled by the office of its province. The first event
@@ -2074,23 +2176,23 @@ type Mutation {
   ` + "`" + `currentStatus` + "`" + `. Closing sets ` + "`" + `resolvedAt` + "`" + `, reopening clears it; each move
   appends an event, with the note, to the timeline.
   """
-  transitionComplaint(id: ID!, to: ComplaintStatus!, note: String, expectedVersion: Int!): Complaint!
+  transitionComplaint(id: ID!, to: ComplaintStatus!, note: String, expectedVersion: Int!): Complaint! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   """
   Adds members (1 to 500) to those checking an open complaint on site;
   assigning someone twice changes nothing. A closed complaint must be
   reopened first.
   """
-  assignInvestigators(complaintId: ID!, memberIds: [ID!]!): Complaint!
+  assignInvestigators(complaintId: ID!, memberIds: [ID!]!): Complaint! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "Records a seminar, training, study visit or ceremony."
-  createSeminar(input: CreateSeminarInput!): Seminar!
+  createSeminar(input: CreateSeminarInput!): Seminar! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "Adds attendees; recording someone twice changes nothing."
-  recordAttendance(seminarId: ID!, memberIds: [ID!]!): Seminar!
+  recordAttendance(seminarId: ID!, memberIds: [ID!]!): Seminar! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   """
   Confers an award. A member is honoured at most once per fiscal year (a
   second award is a ` + "`" + `CONFLICT` + "`" + `); the ceremony, if given, is an AWARD_CEREMONY
   held in or after the year honoured.
   """
-  grantAward(input: GrantAwardInput!): Award!
+  grantAward(input: GrantAwardInput!): Award! @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
 }
 
 extend type Complaint {
@@ -2167,7 +2269,7 @@ input FileComplaintInput {
   "The factory complained about, in that province; left out when the source is unknown."
   factoryRegistrationNo: String
   "The member filing; left out for an anonymous complaint."
-  filedByMemberId: ID
+  filedByMemberId: ID @access(roles: [OFFICER, ADMIN])
   "When the incident happened; not in the future."
   occurredAt: DateTime
 }
@@ -2232,7 +2334,7 @@ type Office implements Node {
 
 extend type Query {
   "All offices, the central office first, then the provincial ones by province code."
-  offices(kind: OfficeKind): [Office!]!
+  offices(kind: OfficeKind): [Office!]! @listSize(assumedSize: 77)
   "One office by code (` + "`" + `OPS` + "`" + `, ` + "`" + `PIO-40` + "`" + `); null when no office has the code."
   office(code: String!): Office
 }
@@ -2292,7 +2394,7 @@ extend type Query {
   All provinces, ordered by code, optionally only those of one region or one
   inspection zone (1-18; any other number is a ` + "`" + `BAD_USER_INPUT` + "`" + ` error).
   """
-  provinces(region: Region, inspectionZone: Int): [Province!]!
+  provinces(region: Region, inspectionZone: Int): [Province!]! @listSize(assumedSize: 77)
   """
   One province by its two-digit code; null when no province has the code.
   A code that is not two digits is a ` + "`" + `BAD_USER_INPUT` + "`" + ` error.
@@ -2375,7 +2477,7 @@ type Query {
   Refetches many objects at once, answering in the order of ` + "`" + `ids` + "`" + `, with null
   for IDs that match no object. At most 100 IDs per call.
   """
-  nodes(ids: [ID!]!): [Node]!
+  nodes(ids: [ID!]!): [Node]! @listSize(slicingArguments: ["ids"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/search.graphqls", Input: `"Any object that search can find."
@@ -2456,7 +2558,7 @@ type Seminar implements Node {
   "Members who attended. Default order: joined earliest first."
   attendees(first: Int, after: String, filter: MemberFilter, orderBy: MemberOrder): MemberConnection!
   "Awards conferred at this event, in order of granting."
-  awards: [Award!]!
+  awards: [Award!]! @listSize(assumedSize: 50)
 }
 
 "The level of an award."
@@ -2588,7 +2690,7 @@ happened in it; awards count those honouring that year.
 """
 type NetworkSummary {
   members: Int!
-  membersBySector: [SectorCount!]!
+  membersBySector: [SectorCount!]! @listSize(assumedSize: 3)
   factories: Int!
   "Factories in the environmental-governance programme now."
   governanceCertifiedFactories: Int!
@@ -2609,7 +2711,7 @@ extend type Query {
   (REGION or INSPECTION_ZONE with PROVINCE, FISCAL_YEAR with MONTH) are a
   ` + "`" + `BAD_USER_INPUT` + "`" + ` error: group by the finer one alone.
   """
-  complaintStats(groupBy: [ComplaintDimension!]!, filter: ComplaintFilter): [ComplaintBucket!]!
+  complaintStats(groupBy: [ComplaintDimension!]!, filter: ComplaintFilter): [ComplaintBucket!]! @listSize(assumedSize: 400)
   "Headline figures of the network, optionally for one fiscal year (Buddhist Era, 2540-2600)."
   networkSummary(fiscalYear: Int): NetworkSummary!
 }
@@ -3017,6 +3119,18 @@ func (ec *executionContext) childFields_SeminarEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SeminarEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "office":
+		return ec.fieldContext_Viewer_office(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3132,6 +3246,36 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_access_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
+		func(ctx context.Context, v any) ([]model.Role, error) {
+			return ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roles"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "officer",
+		func(ctx context.Context, v any) (model.OfficerScope, error) {
+			return ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officer"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "silent",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["silent"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Factory_complaints_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -4566,7 +4710,35 @@ func (ec *executionContext) _Complaint_filedBy(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Complaint().FiledBy(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_OFFICE")
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, true)
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *member.Member
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
 			return ec.marshalOMember2ᚖeilnetᚋinternalᚋmemberᚐMember(ctx, selections, v)
 		},
@@ -5771,7 +5943,35 @@ func (ec *executionContext) _Member_id(ctx context.Context, field graphql.Collec
 		func(ctx context.Context) (any, error) {
 			return obj.NodeID(), nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNID2string(ctx, selections, v)
 		},
@@ -5794,7 +5994,35 @@ func (ec *executionContext) _Member_fullName(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.FullName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -5817,7 +6045,35 @@ func (ec *executionContext) _Member_sector(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Sector, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal member.Sector
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal member.Sector
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal member.Sector
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal member.Sector
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v member.Sector) graphql.Marshaler {
 			return ec.marshalNSector2eilnetᚋinternalᚋmemberᚐSector(ctx, selections, v)
 		},
@@ -5840,7 +6096,35 @@ func (ec *executionContext) _Member_joinedOn(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.JoinedOn, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal time.Time
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
 			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
@@ -5863,7 +6147,35 @@ func (ec *executionContext) _Member_province(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Member().Province(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *province.Province
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *province.Province
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *province.Province
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *province.Province
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *province.Province) graphql.Marshaler {
 			return ec.marshalNProvince2ᚖeilnetᚋinternalᚋprovinceᚐProvince(ctx, selections, v)
 		},
@@ -5895,7 +6207,35 @@ func (ec *executionContext) _Member_office(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Member().Office(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *office.Office
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *office.Office
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *office.Office
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *office.Office
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *office.Office) graphql.Marshaler {
 			return ec.marshalNOffice2ᚖeilnetᚋinternalᚋofficeᚐOffice(ctx, selections, v)
 		},
@@ -5927,7 +6267,35 @@ func (ec *executionContext) _Member_factory(ctx context.Context, field graphql.C
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Member().Factory(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *factory.Factory
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *factory.Factory) graphql.Marshaler {
 			return ec.marshalOFactory2ᚖeilnetᚋinternalᚋfactoryᚐFactory(ctx, selections, v)
 		},
@@ -5959,7 +6327,35 @@ func (ec *executionContext) _Member_phone(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Phone, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -5982,7 +6378,35 @@ func (ec *executionContext) _Member_email(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Email, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6006,7 +6430,35 @@ func (ec *executionContext) _Member_seminars(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Member().Seminars(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.SeminarFilter), fc.Args["orderBy"].(*seminar.Order))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.SeminarConnection
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *model.SeminarConnection
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *model.SeminarConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *model.SeminarConnection
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SeminarConnection) graphql.Marshaler {
 			return ec.marshalNSeminarConnection2ᚖeilnetᚋgraphᚋmodelᚐSeminarConnection(ctx, selections, v)
 		},
@@ -6049,7 +6501,35 @@ func (ec *executionContext) _Member_awards(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Member().Awards(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*award.Award
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal []*award.Award
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal []*award.Award
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal []*award.Award
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*award.Award) graphql.Marshaler {
 			return ec.marshalNAward2ᚕᚖeilnetᚋinternalᚋawardᚐAwardᚄ(ctx, selections, v)
 		},
@@ -6082,7 +6562,35 @@ func (ec *executionContext) _Member_complaintsFiled(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Member().ComplaintsFiled(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ComplaintFilter), fc.Args["orderBy"].(*complaint.Order))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.ComplaintConnection
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *model.ComplaintConnection
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *model.ComplaintConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *model.ComplaintConnection
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ComplaintConnection) graphql.Marshaler {
 			return ec.marshalNComplaintConnection2ᚖeilnetᚋgraphᚋmodelᚐComplaintConnection(ctx, selections, v)
 		},
@@ -6300,7 +6808,35 @@ func (ec *executionContext) _Mutation_registerMember(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RegisterMember(ctx, fc.Args["input"].(member.Registration))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *member.Member
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
 			return ec.marshalNMember2ᚖeilnetᚋinternalᚋmemberᚐMember(ctx, selections, v)
 		},
@@ -6344,7 +6880,35 @@ func (ec *executionContext) _Mutation_updateMember(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateMemberInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *member.Member
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *member.Member
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *member.Member) graphql.Marshaler {
 			return ec.marshalNMember2ᚖeilnetᚋinternalᚋmemberᚐMember(ctx, selections, v)
 		},
@@ -6388,7 +6952,35 @@ func (ec *executionContext) _Mutation_registerFactory(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RegisterFactory(ctx, fc.Args["input"].(factory.Registration))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *factory.Factory
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *factory.Factory) graphql.Marshaler {
 			return ec.marshalNFactory2ᚖeilnetᚋinternalᚋfactoryᚐFactory(ctx, selections, v)
 		},
@@ -6432,7 +7024,35 @@ func (ec *executionContext) _Mutation_updateFactory(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpdateFactory(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateFactoryInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *factory.Factory
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *factory.Factory
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *factory.Factory) graphql.Marshaler {
 			return ec.marshalNFactory2ᚖeilnetᚋinternalᚋfactoryᚐFactory(ctx, selections, v)
 		},
@@ -6520,7 +7140,35 @@ func (ec *executionContext) _Mutation_transitionComplaint(ctx context.Context, f
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().TransitionComplaint(ctx, fc.Args["id"].(string), fc.Args["to"].(complaint.Status), fc.Args["note"].(*string), fc.Args["expectedVersion"].(int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Complaint) graphql.Marshaler {
 			return ec.marshalNComplaint2ᚖeilnetᚋinternalᚋcomplaintᚐComplaint(ctx, selections, v)
 		},
@@ -6564,7 +7212,35 @@ func (ec *executionContext) _Mutation_assignInvestigators(ctx context.Context, f
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().AssignInvestigators(ctx, fc.Args["complaintId"].(string), fc.Args["memberIds"].([]string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *complaint.Complaint
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *complaint.Complaint) graphql.Marshaler {
 			return ec.marshalNComplaint2ᚖeilnetᚋinternalᚋcomplaintᚐComplaint(ctx, selections, v)
 		},
@@ -6608,7 +7284,35 @@ func (ec *executionContext) _Mutation_createSeminar(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateSeminar(ctx, fc.Args["input"].(seminar.Creation))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *seminar.Seminar) graphql.Marshaler {
 			return ec.marshalNSeminar2ᚖeilnetᚋinternalᚋseminarᚐSeminar(ctx, selections, v)
 		},
@@ -6652,7 +7356,35 @@ func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, fiel
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RecordAttendance(ctx, fc.Args["seminarId"].(string), fc.Args["memberIds"].([]string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *seminar.Seminar
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *seminar.Seminar) graphql.Marshaler {
 			return ec.marshalNSeminar2ᚖeilnetᚋinternalᚋseminarᚐSeminar(ctx, selections, v)
 		},
@@ -6696,7 +7428,35 @@ func (ec *executionContext) _Mutation_grantAward(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().GrantAward(ctx, fc.Args["input"].(award.Grant))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *award.Award
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				if err != nil {
+					var zeroVal *award.Award
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *award.Award
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *award.Award
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, nil, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *award.Award) graphql.Marshaler {
 			return ec.marshalNAward2ᚖeilnetᚋinternalᚋawardᚐAward(ctx, selections, v)
 		},
@@ -7745,6 +8505,38 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖeilnetᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9005,6 +9797,84 @@ func (ec *executionContext) fieldContext_SeminarEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Seminar(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_office(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *office.Office) graphql.Marshaler {
+			return ec.marshalOOffice2ᚖeilnetᚋinternalᚋofficeᚐOffice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Office(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10523,11 +11393,43 @@ func (ec *executionContext) unmarshalInputFileComplaintInput(ctx context.Context
 			it.FactoryRegistrationNo = data
 		case "filedByMemberId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedByMemberId"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOID2ᚖstring(ctx, v) }
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
 			}
-			it.FiledByMemberID = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.(*string); ok {
+				it.FiledByMemberID = data
+			} else if tmp == nil {
+				it.FiledByMemberID = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "occurredAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredAt"))
 			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
@@ -10726,11 +11628,43 @@ func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj 
 			it.JoinedTo = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOString2ᚖstring(ctx, v) }
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
 			}
-			it.Search = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.(*string); ok {
+				it.Search = data
+			} else if tmp == nil {
+				it.Search = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -12561,6 +13495,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "complaints":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12914,6 +13854,49 @@ func (ec *executionContext) _SeminarEdge(ctx context.Context, sel ast.SelectionS
 		case "node":
 			out.Values[i] = ec._SeminarEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Viewer_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._Viewer_office(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14005,6 +14988,16 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx context.Context, v any) (model.OfficerScope, error) {
+	var res model.OfficerScope
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx context.Context, sel ast.SelectionSet, v model.OfficerScope) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2eilnetᚋinternalᚋpageᚐDirection(ctx context.Context, v any) (page.Direction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNOrderDirection2eilnetᚋinternalᚋpageᚐDirection[tmp]
@@ -14105,6 +15098,46 @@ func (ec *executionContext) unmarshalNRegisterFactoryInput2eilnetᚋinternalᚋf
 func (ec *executionContext) unmarshalNRegisterMemberInput2eilnetᚋinternalᚋmemberᚐRegistration(ctx context.Context, v any) (member.Registration, error) {
 	res, err := ec.unmarshalInputRegisterMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, v any) ([]model.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖeilnetᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -14384,6 +15417,14 @@ func (ec *executionContext) unmarshalNUpdateFactoryInput2eilnetᚋgraphᚋmodel�
 func (ec *executionContext) unmarshalNUpdateMemberInput2eilnetᚋgraphᚋmodelᚐUpdateMemberInput(ctx context.Context, v any) (model.UpdateMemberInput, error) {
 	res, err := ec.unmarshalInputUpdateMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNViewer2ᚖeilnetᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

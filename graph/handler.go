@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -10,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"eilnet/internal/limits"
 	"eilnet/internal/loader"
 )
 
@@ -22,23 +25,49 @@ type Options struct {
 	// response, as extensions.sql.
 	Debug bool
 	Log   *slog.Logger
+	// Limits bound what one request may ask and what a caller may spend.
+	Limits limits.Config
+	// Introspection answers the schema's introspection (for the
+	// playground and tools).
+	Introspection bool
+	// Operations answers the text of a registered operation by its hash
+	// ("" when none is registered).
+	Operations func(ctx context.Context, hash string) (string, error)
 }
 
 // NewHandler serves GraphQL over HTTP (POST with a JSON body, or GET with
 // the query in the URL). It gives every request its own loaders itself, so
 // that no caller can forget them.
-func NewHandler(r *Resolver, opts Options) http.Handler {
+func NewHandler(r *Resolver, opts Options) (http.Handler, error) {
+	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{Access: r.enforceAccess}})
+	costs, err := limits.NewCosts(es.Schema())
+	if err != nil {
+		return nil, err
+	}
+	parsed := lru.New[*ast.QueryDocument](1000)
+	g := &guard{
+		cfg:        opts.Limits,
+		costs:      costs,
+		budgets:    limits.NewBudgets(opts.Limits.Window, time.Now),
+		persisted:  lru.New[string](1000),
+		parsed:     parsed,
+		operations: opts.Operations,
+	}
 	// handler.New adds nothing by default: every transport, cache and
 	// extension the API offers is listed here.
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(getQuery{})
-	srv.AddTransport(postJSON{maxBody: opts.MaxBodyBytes})
-	srv.AddTransport(unsupported{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	srv.AddTransport(getQuery{g: g})
+	srv.AddTransport(postJSON{maxBody: opts.MaxBodyBytes, g: g})
+	srv.AddTransport(unsupported{g: g})
+	srv.SetQueryCache(parsed)
+	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(g)
 	srv.Use(observe{debug: opts.Debug})
 	srv.SetErrorPresenter(presentError(opts.Log))
 	srv.SetRecoverFunc(recoverPanic(opts.Log))
-	return loader.Middleware(r.Stores, opts.Loader)(srv)
+	return loader.Middleware(r.Stores, opts.Loader)(srv), nil
 }

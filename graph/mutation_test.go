@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"eilnet/internal/access"
 	"eilnet/internal/dbtest"
 	"eilnet/internal/gid"
 	"eilnet/internal/gqltest"
@@ -105,6 +106,8 @@ const registerMember = `mutation($i: RegisterMemberInput!) { registerMember(inpu
 func TestRegisterMember(t *testing.T) {
 	s := newSeededServer(t)
 	r := loadRefs(t, s.DB)
+	// Khon Kaen's officer registers a member of its own province.
+	s = s.As(s.NewKey(t, access.NewKey{Name: "khon-kaen", Role: access.Officer, OfficeCode: "PIO-40"}))
 	before := time.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
 	var data struct {
 		RegisterMember struct {
@@ -134,7 +137,7 @@ func TestRegisterMember(t *testing.T) {
 	if err := json.Unmarshal(e.Changes, &changes); err != nil {
 		t.Fatal(err)
 	}
-	if e.Actor != "anonymous" || e.Operation != "registerMember" || e.Entity != "Member" || e.EntityID != idNum(t, m.ID) ||
+	if e.Actor != "key:khon-kaen" || e.Operation != "registerMember" || e.Entity != "Member" || e.EntityID != idNum(t, m.ID) ||
 		changes["fullName"].After != "สมหญิง รักษ์โลก" || changes["fullName"].Before != nil || changes["phone"].After != "0812345678" {
 		t.Errorf("audit %+v %s", e, e.Changes)
 	}
@@ -144,7 +147,7 @@ func TestRegisterMember(t *testing.T) {
 	// usual way is, so that both compare equal.
 	var data2 struct{ RegisterMember struct{ FullName string } }
 	s.Query(t, registerMember, map[string]any{"i": map[string]any{
-		"fullName": "ทองก\u0e48\u0e38ม", "sector": "CITIZEN", "officeCode": "OPS",
+		"fullName": "ทองก\u0e48\u0e38ม", "sector": "CITIZEN", "officeCode": "PIO-40",
 	}}).MustData(t, &data2)
 	if got := data2.RegisterMember.FullName; got != "ทองก\u0e38\u0e48ม" {
 		t.Errorf("name stored as %+q, want the marks in canonical order", got)

@@ -13,7 +13,7 @@ import (
 
 // contractParts are the parts of the public contract (copied from
 // ../shared/contract) that the schema implements so far.
-var contractParts = []string{"contract.graphqls", "analytics.graphqls", "mutations.graphqls"}
+var contractParts = []string{"contract.graphqls", "analytics.graphqls", "mutations.graphqls", "access.graphqls"}
 
 // Every type, field, argument, enum value, interface and union member of
 // the contract exists in the schema with the same type and nullability.

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"eilnet/graph/model"
+	"eilnet/internal/access"
 	"eilnet/internal/search"
 )
 
@@ -21,7 +22,9 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	if err != nil {
 		return nil, err
 	}
-	hits, err := r.Searches.Search(ctx, t, n)
+	// Members' names are personal data: ANONYMOUS callers may not even
+	// learn that a name belongs to a member (access.graphqls).
+	hits, err := r.Searches.Search(ctx, t, n, access.From(ctx).Role != access.Anonymous)
 	if err != nil {
 		return nil, err
 	}

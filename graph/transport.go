@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -26,6 +28,7 @@ import (
 // postJSON serves POST requests with a JSON body.
 type postJSON struct {
 	maxBody int64
+	g       *guard
 }
 
 func (postJSON) Supports(r *http.Request) bool {
@@ -44,18 +47,29 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeRequestError(ctx, w, exec, http.StatusRequestEntityTooLarge, apperr.PayloadTooLarge,
+			t.g.refuse(ctx, w, exec, http.StatusRequestEntityTooLarge, apperr.PayloadTooLarge,
 				"the request body is larger than the limit of %d bytes", t.maxBody)
 			return
 		}
-		writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the request body could not be read")
+		t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the request body could not be read")
+		return
+	}
+	// encoding/json would quietly replace invalid UTF-8 with U+FFFD: what
+	// runs would not be what the client sent.
+	if !utf8.Valid(body) {
+		t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the request body is not valid UTF-8")
+		return
+	}
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
+		t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
+			"batched operations are not served: send one operation per request")
 		return
 	}
 	params := &graphql.RawParams{}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(params); err != nil {
-		writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
+		t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
 			`the request body must be one JSON object with "query" and optionally "variables" and "operationName"`)
 		return
 	}
@@ -63,28 +77,38 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	if key := r.Header.Values("Idempotency-Key"); len(key) > 0 {
 		if err := idempotency.Check(key[0]); len(key) > 1 || err != nil {
-			writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
+			t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest,
 				"Idempotency-Key must be one header of 1 to %d visible ASCII characters", idempotency.MaxKeyLength)
 			return
 		}
 		ctx = idempotency.WithKey(ctx, key[0])
 	}
-	execute(ctx, w, exec, params, true)
+	t.g.execute(ctx, w, exec, params, true)
 }
 
 // getQuery serves GET requests with the query in the URL. They may only
 // read: a GET must not change anything.
-type getQuery struct{}
+type getQuery struct {
+	g *guard
+}
 
 func (getQuery) Supports(r *http.Request) bool {
 	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
 }
 
-func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	w.Header().Set("Content-Type", "application/json")
 	start := graphql.Now()
 	q := r.URL.Query()
+	for _, values := range q {
+		for _, v := range values {
+			if !utf8.ValidString(v) {
+				t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the URL's parameters are not valid UTF-8")
+				return
+			}
+		}
+	}
 	params := &graphql.RawParams{
 		Query:         q.Get("query"),
 		OperationName: q.Get("operationName"),
@@ -98,56 +122,90 @@ func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 			dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 			dec.UseNumber()
 			if err := dec.Decode(p.into); err != nil {
-				writeRequestError(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the %s parameter is not a JSON object", p.name)
+				t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the %s parameter is not a JSON object", p.name)
 				return
 			}
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(ctx, w, exec, params, false)
+	t.g.execute(ctx, w, exec, params, false)
 }
 
 // unsupported answers every request the other transports do not take.
-type unsupported struct{}
+type unsupported struct {
+	g *guard
+}
 
 func (unsupported) Supports(*http.Request) bool { return true }
 
-func (unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Allow", "GET, POST, OPTIONS")
 	status := http.StatusUnsupportedMediaType
 	if r.Method != http.MethodPost {
 		status = http.StatusMethodNotAllowed
 	}
-	writeRequestError(r.Context(), w, exec, status, apperr.BadRequest,
+	t.g.refuse(r.Context(), w, exec, status, apperr.BadRequest,
 		"send GraphQL as a POST with Content-Type application/json, or as a GET with the query in the URL")
 }
 
-// execute runs a decoded request; mutations only when allowed.
-func execute(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, params *graphql.RawParams, mutationsAllowed bool) {
+// execute runs a decoded request; mutations only when allowed. Requests
+// refused before they run answer the HTTP status of their error's code.
+func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, params *graphql.RawParams, mutationsAllowed bool) {
+	ctx, m := withMeter(ctx)
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		if errcode.GetErrorKind(errs) == errcode.KindProtocol {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-		}
-		writeJSON(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		w.WriteHeader(g.status(w, errs))
+		g.write(ctx, w, m, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
 		return
 	}
 	if !mutationsAllowed && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		writeRequestError(ctx, w, exec, http.StatusMethodNotAllowed, apperr.BadRequest,
+		g.refuse(ctx, w, exec, http.StatusMethodNotAllowed, apperr.BadRequest,
 			"only queries may be sent with GET; send %ss as a POST", rc.Operation.Operation)
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeJSON(w, responses(ctx))
+	g.write(ctx, w, m, responses(ctx))
 }
 
-func writeRequestError(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, status int, code apperr.Code, format string, args ...any) {
+// status is the HTTP status of a request refused with errs.
+func (g *guard) status(w http.ResponseWriter, errs gqlerror.List) int {
+	if e, ok := errors.AsType[*apperr.Error](errs[0]); ok {
+		switch e.Code {
+		case apperr.RateLimited:
+			w.Header().Set("Retry-After", fmt.Sprint(e.Details["retryAfter"]))
+			return http.StatusTooManyRequests
+		case apperr.QueryTooComplex:
+			return http.StatusUnprocessableEntity
+		case apperr.Forbidden:
+			return http.StatusForbidden
+		case apperr.BadRequest:
+			return http.StatusBadRequest
+		}
+		return http.StatusOK
+	}
+	if errcode.GetErrorKind(errs) == errcode.KindProtocol {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
+}
+
+// refuse answers a request that is not a GraphQL request the server takes.
+func (g *guard) refuse(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, status int, code apperr.Code, format string, args ...any) {
 	w.WriteHeader(status)
 	e := gqlerror.Errorf(format, args...)
 	e.Extensions = map[string]any{"code": string(code)}
-	writeJSON(w, exec.DispatchError(ctx, gqlerror.List{e}))
+	g.write(ctx, w, &meter{}, exec.DispatchError(ctx, gqlerror.List{e}))
+}
+
+// write writes resp with the request's cost in its extensions.
+func (g *guard) write(ctx context.Context, w io.Writer, m *meter, resp *graphql.Response) {
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["cost"] = g.report(ctx, m)
+	writeJSON(w, resp)
 }
 
 // writeJSON writes a response. Its data is JSON already, written by the

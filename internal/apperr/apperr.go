@@ -29,6 +29,21 @@ const (
 	// Conflict: the write collides with the data as it is (a duplicate, a
 	// stale version); re-read and decide.
 	Conflict Code = "CONFLICT"
+	// Unauthenticated: the request needs an API key, or the key presented
+	// is unknown or revoked.
+	Unauthenticated Code = "UNAUTHENTICATED"
+	// Forbidden: the caller's key does not allow this.
+	Forbidden Code = "FORBIDDEN"
+	// QueryTooComplex: the operation's static cost exceeds the caller's
+	// limit per request, or its shape (depth, aliases, ...) a limit of
+	// the server.
+	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
+	// RateLimited: the caller has spent its budget of cost points for the
+	// current window.
+	RateLimited Code = "RATE_LIMITED"
+	// PersistedQueryNotFound: the persisted query's hash is unknown; send
+	// the query text with it once.
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
 	// Internal: a fault of the server; details go to the log only.
 	Internal Code = "INTERNAL_SERVER_ERROR"
 )

@@ -39,7 +39,7 @@ func (c Changes) Created() Changes {
 
 // Entry is one mutation's record.
 type Entry struct {
-	// Actor is who made it (access.Caller.Name).
+	// Actor is who made it (access.Caller.Actor).
 	Actor string
 	// Operation is the mutation's name, e.g. "registerMember".
 	Operation string

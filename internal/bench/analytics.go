@@ -76,7 +76,7 @@ func analyticsQueries(ctx context.Context, db *sqlx.DB, catalog *refdata.Catalog
 
 func rawSearch(catalog *refdata.Catalog, text string) rawFunc {
 	return func(ctx context.Context, c *sqlx.Conn) (int, error) {
-		hits, err := search.NewStore(connExt{c}, catalog).Search(ctx, text, 20)
+		hits, err := search.NewStore(connExt{c}, catalog).Search(ctx, text, 20, true)
 		if err != nil {
 			return 0, err
 		}

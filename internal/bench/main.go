@@ -225,17 +225,29 @@ func runEilnet(ctx context.Context, name string, args ...string) error {
 type process struct {
 	cmd  *exec.Cmd
 	base string
+	// key is an ADMIN API key the load presents: the analyst's query reads
+	// members.
+	key string
 }
 
+// start serves database. The load runs as an ADMIN without a budget: the
+// benchmark measures the server, not its rate limits.
 func start(ctx context.Context, database string, port int, flags ...string) (*process, error) {
-	args := append([]string{"serve", "--port", strconv.Itoa(port), "--debug"}, flags...)
+	create := exec.CommandContext(ctx, *eilnet, "apikey", "create", "--role", "ADMIN",
+		"--name", fmt.Sprintf("bench-%d", time.Now().UnixNano()))
+	create.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
+	key, err := create.Output()
+	if err != nil {
+		return nil, fmt.Errorf("create an API key: %w", err)
+	}
+	args := append([]string{"serve", "--port", strconv.Itoa(port), "--debug", "--rate-budget", "ADMIN=0"}, flags...)
 	cmd := exec.CommandContext(ctx, *eilnet, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), key: strings.TrimSpace(string(key))}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(p.base + "/readyz"); err == nil {
 			resp.Body.Close()
@@ -295,7 +307,13 @@ func (p *process) statementTotals() (requests, statements float64) {
 
 // check sends one request and fails unless it answers data without errors.
 func (p *process) check(body []byte) error {
-	resp, err := http.Post(p.base+"/query", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, p.base+"/query", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+p.key)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
 	}
@@ -329,7 +347,7 @@ func (p *process) load(ctx context.Context, body []byte, concurrency int, d time
 	f.Write(body)
 	f.Close()
 	cmd := exec.CommandContext(ctx, *hey, "-z", d.String(), "-c", strconv.Itoa(concurrency), "-m", "POST",
-		"-T", "application/json", "-D", f.Name(), "-t", "60", "-o", "csv", p.base+"/query")
+		"-T", "application/json", "-H", "Authorization: Bearer "+p.key, "-D", f.Name(), "-t", "60", "-o", "csv", p.base+"/query")
 	outb, err := cmd.Output()
 	if err != nil {
 		return measure{}, fmt.Errorf("hey: %w", err)

@@ -153,7 +153,7 @@ func planCases(ctx context.Context, db *sqlx.DB, catalog *refdata.Catalog) ([]pl
 	}
 	searches := func(text string) func(context.Context, *explainer) error {
 		return func(ctx context.Context, e *explainer) error {
-			_, err := search.NewStore(e, catalog).Search(ctx, text, page.DefaultFirst)
+			_, err := search.NewStore(e, catalog).Search(ctx, text, page.DefaultFirst, true)
 			return err
 		}
 	}

@@ -6,9 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"eilnet/internal/access"
+	"eilnet/internal/limits"
 )
 
 // Command is what the binary was asked to do.
@@ -21,6 +25,11 @@ const (
 	Seed Command = "seed"
 	// Migrate only applies the database migrations.
 	Migrate Command = "migrate"
+	// APIKey creates, revokes and lists API keys.
+	APIKey Command = "apikey"
+	// Operations registers the operations that keys limited to registered
+	// operations may run.
+	Operations Command = "operations"
 )
 
 // Config is everything a command needs to run.
@@ -47,6 +56,26 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Debug reports each request's SQL in its response's extensions.
 	Debug bool
+	// StatementTimeout is PostgreSQL's statement_timeout for serving: a
+	// backstop behind RequestTimeout.
+	StatementTimeout time.Duration
+	// Limits bound requests and callers' budgets.
+	Limits limits.Config
+	// MaxBodyBytes bounds a request's body.
+	MaxBodyBytes int64
+	// Introspection answers schema introspection.
+	Introspection bool
+	// KeyCacheTTL is how long a live API key is remembered, and so how long
+	// its revocation may take to reach the server.
+	KeyCacheTTL time.Duration
+
+	// Action is what apikey or operations does: create, revoke or list
+	// keys; register operations.
+	Action string
+	// Key is the key apikey create makes, or (by name) revokes.
+	Key access.NewKey
+	// Files are the operations operations register reads.
+	Files []string
 }
 
 // ErrHelp is returned when the user asked for help; the usage has been
@@ -60,6 +89,14 @@ Usage:
   eilnet [serve] [flags]   migrate the database, then serve the API (default)
   eilnet seed [flags]      migrate, then fill an empty database with demo data
   eilnet migrate           apply the database migrations and exit
+  eilnet apikey create --role ROLE --name NAME [--office CODE] [--registered-only]
+                           create an API key and print it (alone) on stdout
+  eilnet apikey revoke --name NAME
+                           revoke a key: requests with it fail with 401
+  eilnet apikey list       list the keys (never the keys themselves)
+  eilnet operations register FILE...
+                           register the operations in FILE (one named
+                           operation each) for registered-only keys
 
 Environment:
   DATABASE_URL  PostgreSQL connection string (URL or key=value); when unset,
@@ -108,6 +145,23 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			"longest time a GraphQL request may take; its SQL is cancelled then")
 		fs.BoolVar(&cfg.Debug, "debug", false,
 			"report each request's SQL statement count and time in the response's extensions.sql")
+		fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", 35*time.Second,
+			"PostgreSQL statement_timeout of the serving connections, a backstop behind --request-timeout (0: none)")
+		cfg.Limits = limits.Defaults()
+		cfg.MaxBodyBytes = 1 << 20
+		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body")
+		fs.BoolVar(&cfg.Introspection, "introspection", true, "answer schema introspection (the playground needs it)")
+		fs.DurationVar(&cfg.KeyCacheTTL, "key-cache-ttl", 5*time.Second,
+			"how long a live API key is remembered: a revocation reaches the server within this time (0: look keys up on every request)")
+		fs.IntVar(&cfg.Limits.MaxDepth, "max-depth", cfg.Limits.MaxDepth, "deepest nesting of fields in a query (0: no limit)")
+		fs.IntVar(&cfg.Limits.MaxAliases, "max-aliases", cfg.Limits.MaxAliases, "most aliases in a query, fragments expanded (0: no limit)")
+		fs.IntVar(&cfg.Limits.MaxRootFields, "max-root-fields", cfg.Limits.MaxRootFields, "most top-level fields in an operation (0: no limit)")
+		fs.IntVar(&cfg.Limits.MaxDirectives, "max-directives", cfg.Limits.MaxDirectives, "most directives in a query (0: no limit)")
+		fs.IntVar(&cfg.Limits.MaxFields, "max-fields", cfg.Limits.MaxFields, "most fields in a query, fragments expanded (0: no limit)")
+		fs.IntVar(&cfg.Limits.MaxTokens, "max-tokens", cfg.Limits.MaxTokens, "most tokens in a query document (0: no limit)")
+		fs.Var(roleInts(cfg.Limits.MaxCost), "max-cost", "largest static cost of one request, by role, e.g. ANONYMOUS=5000,PARTNER=20000 (0: no limit)")
+		fs.Var(roleInts(cfg.Limits.Budget), "rate-budget", "cost points a caller may spend per --rate-window, by role, e.g. ANONYMOUS=50000 (0: no limit)")
+		fs.DurationVar(&cfg.Limits.Window, "rate-window", cfg.Limits.Window, "the window of --rate-budget")
 		if err := parseFlags(fs, args, "Migrates the database, then serves the API on /query, the GraphQL\nplayground on /, and /healthz and /readyz."); err != nil {
 			return cfg, err
 		}
@@ -116,8 +170,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			fmt.Fprintf(out, "invalid port %q\n", port)
 			return cfg, errors.New("invalid port")
 		}
-		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 {
-			fmt.Fprintln(out, "durations may not be negative")
+		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 || cfg.StatementTimeout < 0 || cfg.KeyCacheTTL < 0 || cfg.Limits.Window <= 0 {
+			fmt.Fprintln(out, "durations may not be negative, and --rate-window must be positive")
 			return cfg, errors.New("negative setting")
 		}
 		cfg.Addr = ":" + port
@@ -134,11 +188,82 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		if err := parseFlags(fs, args, "Applies the database migrations that are not applied yet, then exits."); err != nil {
 			return cfg, err
 		}
+	case APIKey:
+		if err := parseAPIKey(&cfg, fs, args); err != nil {
+			return cfg, err
+		}
+	case Operations:
+		if len(args) == 0 || args[0] != "register" {
+			fmt.Fprint(out, "Usage: eilnet operations register FILE...\n")
+			return cfg, errors.New("unknown operations action")
+		}
+		cfg.Action = args[0]
+		if err := fs.Parse(args[1:]); err != nil {
+			return cfg, err
+		}
+		cfg.Files = fs.Args()
+		if len(cfg.Files) == 0 {
+			fmt.Fprint(out, "Usage: eilnet operations register FILE...\n")
+			return cfg, errors.New("no files")
+		}
 	default:
 		fmt.Fprintf(out, "unknown command %q\n\n%s", cfg.Command, usage)
 		return cfg, fmt.Errorf("unknown command %q", cfg.Command)
 	}
 	return cfg, nil
+}
+
+// parseAPIKey reads `apikey create|revoke|list` and its flags.
+func parseAPIKey(cfg *Config, fs *flag.FlagSet, args []string) error {
+	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke" && args[0] != "list") {
+		fmt.Fprint(fs.Output(), usage)
+		return errors.New("apikey needs an action: create, revoke or list")
+	}
+	cfg.Action, args = args[0], args[1:]
+	var role string
+	switch cfg.Action {
+	case "create":
+		fs.StringVar(&cfg.Key.Name, "name", "", "the key's name, unique (letters, digits, '.', '_', '-')")
+		fs.StringVar(&role, "role", "", "PARTNER, OFFICER or ADMIN")
+		fs.StringVar(&cfg.Key.OfficeCode, "office", "", "the office of an OFFICER key (OPS, PIO-40, ...)")
+		fs.BoolVar(&cfg.Key.RegisteredOnly, "registered-only", false, "the key may only run registered operations")
+	case "revoke":
+		fs.StringVar(&cfg.Key.Name, "name", "", "the name of the key to revoke")
+	}
+	if err := parseFlags(fs, args, "Manages API keys ("+cfg.Action+")."); err != nil {
+		return err
+	}
+	cfg.Key.Role = access.Role(strings.ToUpper(role))
+	if cfg.Action != "list" && cfg.Key.Name == "" {
+		fmt.Fprintln(fs.Output(), "--name is required")
+		return errors.New("--name is required")
+	}
+	return nil
+}
+
+// roleInts is a flag of numbers by role: "ANONYMOUS=5000,ADMIN=0".
+type roleInts map[access.Role]int
+
+func (r roleInts) String() string {
+	parts := make([]string, 0, len(r))
+	for _, role := range access.Roles {
+		if n, ok := r[role]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%d", role, n))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func (r roleInts) Set(v string) error {
+	for part := range strings.SplitSeq(v, ",") {
+		role, n, ok := strings.Cut(strings.TrimSpace(part), "=")
+		value, err := strconv.Atoi(n)
+		if !ok || err != nil || value < 0 || !slices.Contains(access.Roles, access.Role(strings.ToUpper(role))) {
+			return fmt.Errorf("%q is not ROLE=N with a role of %v and N >= 0", part, access.Roles)
+		}
+		r[access.Role(strings.ToUpper(role))] = value
+	}
+	return nil
 }
 
 func parseFlags(fs *flag.FlagSet, args []string, about string) error {

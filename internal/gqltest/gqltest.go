@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"eilnet/graph"
+	"eilnet/internal/access"
 	"eilnet/internal/dbtest"
+	"eilnet/internal/limits"
 	"eilnet/internal/loader"
 	"eilnet/internal/obs"
 	"eilnet/internal/refdata"
@@ -35,12 +37,22 @@ type Options struct {
 	NoBatching bool
 	// RequestTimeout bounds each request (default: none).
 	RequestTimeout time.Duration
+	// Limits are the server's request limits (default: limits.Defaults).
+	Limits *limits.Config
+	// Introspection is left off when true.
+	NoIntrospection bool
 }
 
-// Server is the API under test.
+// Server is the API under test. Its requests carry the key of an ADMIN
+// named "test-admin" (the first server of a database) unless As chose
+// another caller.
 type Server struct {
 	URL string
 	DB  *dbtest.DB
+	// Handler is the server's handler, for tests that call it directly.
+	Handler http.Handler
+	// key is the API key requests present ("" for none).
+	key string
 }
 
 // NewServer serves the API over db, wired as the binary wires it.
@@ -59,16 +71,59 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 	if err != nil {
 		tb.Fatalf("load reference codes: %v", err)
 	}
+	cfg := limits.Defaults()
+	if opts.Limits != nil {
+		cfg = *opts.Limits
+	}
 	metrics := obs.NewMetrics()
-	api := graph.NewHandler(graph.NewResolver(db.DB, catalog), graph.Options{
-		Loader:       loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
-		MaxBodyBytes: 1 << 20,
-		Debug:        opts.Debug,
-		Log:          opts.Log,
+	api, err := graph.NewHandler(graph.NewResolver(db.DB, catalog), graph.Options{
+		Loader:        loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
+		MaxBodyBytes:  1 << 20,
+		Debug:         opts.Debug,
+		Log:           opts.Log,
+		Limits:        cfg,
+		Introspection: !opts.NoIntrospection,
+		Operations:    access.Operations{DB: db}.Query,
 	})
-	srv := httptest.NewServer(web.NewHandler(api, db, web.Options{Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, 0, time.Now)
+	h := web.NewHandler(api, db, web.Options{
+		Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout, Authenticate: auth.Caller,
+	})
+	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, DB: db}
+	s := &Server{URL: srv.URL, DB: db, Handler: h}
+	// Another server on the same database names its key after the first.
+	name := "test-admin"
+	var others int
+	if err := db.Get(&others, `SELECT count(*) FROM api_keys WHERE name LIKE 'test-admin%'`); err != nil {
+		tb.Fatal(err)
+	}
+	if others > 0 {
+		name = fmt.Sprintf("%s-%d", name, others+1)
+	}
+	s.key = s.NewKey(tb, access.NewKey{Name: name, Role: access.Admin})
+	return s
+}
+
+// NewKey creates an API key and answers it.
+func (s *Server) NewKey(tb testing.TB, k access.NewKey) string {
+	tb.Helper()
+	key, err := access.CreateKey(context.Background(), s.DB, k)
+	if err != nil {
+		tb.Fatalf("create key %s: %v", k.Name, err)
+	}
+	return key
+}
+
+// As is the server seen by a caller presenting key ("" for none:
+// ANONYMOUS).
+func (s *Server) As(key string) *Server {
+	c := *s
+	c.key = key
+	return &c
 }
 
 // Response is a GraphQL response with its HTTP status.
@@ -119,6 +174,9 @@ func (s *Server) Send(ctx context.Context, query string, vars map[string]any, he
 	if err != nil {
 		return Response{}, err
 	}
+	if s.key != "" {
+		req.Header.Set("Authorization", "Bearer "+s.key)
+	}
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
@@ -138,6 +196,25 @@ func (s *Server) Send(ctx context.Context, query string, vars map[string]any, he
 	}
 	r.Status = resp.StatusCode
 	return r, nil
+}
+
+// PostJSON posts body, JSON as it is, to /query with the server's key.
+func (s *Server) PostJSON(tb testing.TB, body []byte) Response {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if s.key != "" {
+		req.Header.Set("Authorization", "Bearer "+s.key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("post: %v", err)
+	}
+	defer resp.Body.Close()
+	return Decode(tb, resp)
 }
 
 // Post sends a raw body to /query.

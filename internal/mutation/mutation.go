@@ -53,7 +53,7 @@ func (s *Service) create(ctx context.Context, operation, field, entity string, i
 	caller := access.From(ctx)
 	var id int64
 	err = postgres.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		claim, prior, replayed, err := idempotency.Begin(ctx, tx, caller.Name, field, fingerprint)
+		claim, prior, replayed, err := idempotency.Begin(ctx, tx, caller.Actor(), field, fingerprint)
 		if err != nil || replayed {
 			id = prior
 			return err
@@ -66,7 +66,7 @@ func (s *Service) create(ctx context.Context, operation, field, entity string, i
 			return err
 		}
 		id = newID
-		return audit.Record(ctx, tx, audit.Entry{Actor: caller.Name, Operation: operation, Entity: entity,
+		return audit.Record(ctx, tx, audit.Entry{Actor: caller.Actor(), Operation: operation, Entity: entity,
 			EntityID: newID, Changes: changes.Created()})
 	})
 	return id, err
@@ -83,7 +83,7 @@ func (s *Service) change(ctx context.Context, operation, entity string, w write)
 			return err
 		}
 		id = changedID
-		return audit.Record(ctx, tx, audit.Entry{Actor: caller.Name, Operation: operation, Entity: entity,
+		return audit.Record(ctx, tx, audit.Entry{Actor: caller.Actor(), Operation: operation, Entity: entity,
 			EntityID: changedID, Changes: changes})
 	})
 	return id, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -95,6 +96,21 @@ func NullTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// WithSetting adds a run-time setting (a GUC such as statement_timeout)
+// to dsn, a URL or key=value connection string: lib/pq sends parameters it
+// does not know itself to the server when it connects.
+func WithSetting(dsn, name, value string) string {
+	switch {
+	case strings.Contains(dsn, "://") && strings.Contains(dsn, "?"):
+		return dsn + "&" + url.QueryEscape(name) + "=" + url.QueryEscape(value)
+	case strings.Contains(dsn, "://"):
+		return dsn + "?" + url.QueryEscape(name) + "=" + url.QueryEscape(value)
+	case dsn == "":
+		return name + "=" + value
+	}
+	return dsn + " " + name + "=" + value
 }
 
 // DatabaseURL is the URL of database name on the server at serverURL

@@ -87,7 +87,7 @@ var containingQuery = `SELECT kind, key, CAST(score AS double precision) AS scor
     (SELECT 'Member', CAST(m.id AS text),
             CASE WHEN m.full_name = CAST(:text AS text) THEN 1 ELSE ` + contains("m.full_name") + ` END, m.id
      FROM members m
-     WHERE m.full_name ILIKE CAST(:pattern AS text)
+     WHERE CAST(:members AS boolean) AND m.full_name ILIKE CAST(:pattern AS text)
      ORDER BY 3 DESC, m.id LIMIT :first)
     UNION ALL
     (SELECT 'Factory', CAST(f.id AS text),
@@ -140,7 +140,7 @@ var similarQuery = `SELECT kind, key, CAST(score AS double precision) AS score F
     UNION ALL
     (SELECT 'Member', CAST(m.id AS text), ` + similar("m.full_name") + `, m.id
      FROM members m
-     WHERE CAST(:text AS text) <% m.full_name AND NOT m.full_name ILIKE CAST(:pattern AS text)
+     WHERE CAST(:members AS boolean) AND CAST(:text AS text) <% m.full_name AND NOT m.full_name ILIKE CAST(:pattern AS text)
      ORDER BY 3 DESC, m.id LIMIT :first)
     UNION ALL
     (SELECT 'Factory', CAST(f.id AS text), ` + similar("f.name") + `, f.id
@@ -190,24 +190,24 @@ func similar(columns ...string) string {
 }
 
 // Search finds the objects best matching normalised text t (see Text),
-// best first, at most first of them.
-func (s *Store) Search(ctx context.Context, t string, first int) ([]Hit, error) {
+// best first, at most first of them; members only when members is true.
+func (s *Store) Search(ctx context.Context, t string, first int, members bool) ([]Hit, error) {
 	var hits []Hit
-	err := postgres.Select(ctx, s.db, &hits, containingQuery, s.params(t, first))
+	err := postgres.Select(ctx, s.db, &hits, containingQuery, s.params(t, first, members))
 	// Similar names are for misspelt text: text that exactly names or
 	// identifies something is not.
 	if err != nil || len(hits) == first || len(hits) > 0 && hits[0].Score == 1 {
 		return hits, err
 	}
 	var more []Hit
-	err = postgres.Select(ctx, s.db, &more, similarQuery, s.params(t, first-len(hits)))
+	err = postgres.Select(ctx, s.db, &more, similarQuery, s.params(t, first-len(hits), members))
 	return append(hits, more...), err
 }
 
 // params are the query's parameters for text t: the ILIKE patterns of
 // containing it, starting with it and having a word start with it.
-func (s *Store) params(t string, first int) map[string]any {
+func (s *Store) params(t string, first int, members bool) map[string]any {
 	escaped := likeEscaper.Replace(t)
 	return map[string]any{"text": t, "pattern": "%" + escaped + "%", "prefix": escaped + "%", "word": "% " + escaped + "%",
-		"districts": pq.Array(s.districts.DistrictsContaining(t)), "first": first}
+		"districts": pq.Array(s.districts.DistrictsContaining(t)), "first": first, "members": members}
 }

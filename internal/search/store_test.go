@@ -25,11 +25,11 @@ func TestSearchPlan(t *testing.T) {
 	}
 	s := NewStore(db, catalog)
 	for _, text := range []string{"ศิลา", "2567/000123", "สมชาบ"} {
-		hits, err := s.Search(context.Background(), text, 20)
+		hits, err := s.Search(context.Background(), text, 20, true)
 		if err != nil || len(hits) == 0 {
 			t.Fatalf("search %q: %d hits, %v", text, len(hits), err)
 		}
-		plan := dbtest.Explain(t, db, containingQuery, s.params(text, 20)) + dbtest.Explain(t, db, similarQuery, s.params(text, 20))
+		plan := dbtest.Explain(t, db, containingQuery, s.params(text, 20, true)) + dbtest.Explain(t, db, similarQuery, s.params(text, 20, true))
 		for _, table := range []string{"members", "factories", "complaints"} {
 			if strings.Contains(plan, "Seq Scan on "+table+" ") {
 				t.Errorf("search %q scans %s:\n%s", text, table, plan)

@@ -4,12 +4,15 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"eilnet/internal/access"
+	"eilnet/internal/apperr"
 	"eilnet/internal/obs"
 	"eilnet/internal/postgres"
 )
@@ -26,6 +29,8 @@ type Options struct {
 	// RequestTimeout bounds a GraphQL request; its SQL is cancelled when
 	// it runs out.
 	RequestTimeout time.Duration
+	// Authenticate tells who sent a GraphQL request.
+	Authenticate func(context.Context, *http.Request) (access.Caller, error)
 }
 
 // NewHandler routes / to the GraphQL playground, /query to api, /healthz
@@ -52,12 +57,20 @@ func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 	return logRequests(opts.Log, mux)
 }
 
-// graphQL gives a GraphQL request its deadline, counts its SQL and
-// records it in the metrics and the log.
+// graphQL authenticates a GraphQL request, gives it its deadline, counts
+// its SQL and records it in the metrics and the log.
 func graphQL(api http.Handler, opts Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, stats := postgres.WithStats(r.Context())
+		caller, err := opts.Authenticate(r.Context(), r)
+		if err != nil {
+			refuse(w, r, opts.Log, err)
+			return
+		}
+		if l := logLine(r.Context()); l != nil {
+			l.attrs = append(l.attrs, slog.String("caller", caller.Actor()))
+		}
+		ctx, stats := postgres.WithStats(access.WithCaller(r.Context(), caller))
 		ctx, req := obs.WithRequest(ctx)
 		if opts.RequestTimeout > 0 {
 			var cancel context.CancelFunc
@@ -76,6 +89,25 @@ func graphQL(api http.Handler, opts Options) http.Handler {
 				slog.Float64("sql_ms", ms(stats.Duration())))
 		}
 	})
+}
+
+// refuse answers a request whose caller could not be told: 401 for a bad
+// key, 503 when the keys could not be read.
+func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status, code, message := http.StatusUnauthorized, apperr.Unauthenticated, err.Error()
+	if apperr.CodeOf(err) != apperr.Unauthenticated {
+		log.ErrorContext(r.Context(), "authenticate", "err", err)
+		status, code, message = http.StatusServiceUnavailable, apperr.Internal, "the API keys cannot be read now; try again"
+	} else {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
+	}
+	body, _ := json.Marshal(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
+		"data":   nil,
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

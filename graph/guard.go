@@ -1,0 +1,239 @@
+package graph
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"eilnet/internal/access"
+	"eilnet/internal/apperr"
+	"eilnet/internal/limits"
+)
+
+// guard keeps requests within the server's limits, in the order the
+// executor calls it: it resolves persisted queries and refuses
+// unregistered ones to keys that may only run registered operations, checks
+// the shape of a query it has not seen before validation (which is itself
+// costly for alias and fragment bombs), and after validation refuses a
+// query whose static cost exceeds the caller's limit or remaining budget.
+type guard struct {
+	cfg     limits.Config
+	costs   *limits.Costs
+	budgets *limits.Budgets
+	// persisted holds the queries clients sent with their hash (Apollo's
+	// automatic persisted queries).
+	persisted graphql.Cache[string]
+	// parsed is the executor's cache of valid queries: a query found
+	// there had its shape checked already.
+	parsed graphql.Cache[*ast.QueryDocument]
+	// operations answers registered operations by hash; registered
+	// remembers the hashes found registered (registrations are never
+	// withdrawn).
+	operations func(ctx context.Context, hash string) (string, error)
+	registered sync.Map
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+	graphql.OperationContextMutator
+} = (*guard)(nil)
+
+func (*guard) ExtensionName() string                   { return "Guard" }
+func (*guard) Validate(graphql.ExecutableSchema) error { return nil }
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if ext, ok := p.Extensions["persistedQuery"]; ok {
+		if err := g.resolvePersisted(ctx, p, ext); err != nil {
+			return err
+		}
+	}
+	if access.From(ctx).RegisteredOnly {
+		ok, err := g.isRegistered(ctx, access.QueryHash(p.Query))
+		if err != nil {
+			return gqlerror.WrapPath(nil, err)
+		}
+		if !ok {
+			return requestError(apperr.Forbidden, nil,
+				"this API key may only run registered operations; this query is not one")
+		}
+	}
+	if _, known := g.parsed.Get(ctx, p.Query); known {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, g.cfg.MaxTokens)
+	if err != nil {
+		if strings.Contains(err.Error(), "exceeded token limit") {
+			return requestError(apperr.QueryTooComplex, nil, "the query has more than %d tokens", g.cfg.MaxTokens)
+		}
+		// The executor parses it again and reports the syntax error.
+		return nil
+	}
+	if err := g.cfg.CheckShape(doc); err != nil {
+		if limits.IsCycle(err) {
+			e := gqlerror.Errorf("%s", err.Error())
+			errcode.Set(e, errcode.ValidationFailed)
+			return e
+		}
+		return gqlerror.WrapPath(nil, err)
+	}
+	return nil
+}
+
+// resolvePersisted fills in the text of a query sent by its hash alone, or
+// remembers the text sent with its hash.
+func (g *guard) resolvePersisted(ctx context.Context, p *graphql.RawParams, ext any) *gqlerror.Error {
+	pq, _ := ext.(map[string]any)
+	hash, _ := pq["sha256Hash"].(string)
+	if !sha256Hex.MatchString(hash) || !isOne(pq["version"]) {
+		return requestError(apperr.BadRequest, nil,
+			`extensions.persistedQuery must be {"version": 1, "sha256Hash": "<64 lower-case hex digits>"}`)
+	}
+	if p.Query != "" {
+		if access.QueryHash(p.Query) != hash {
+			return requestError(apperr.BadRequest, nil, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query")
+		}
+		g.persisted.Add(ctx, hash, p.Query)
+		return nil
+	}
+	if q, ok := g.persisted.Get(ctx, hash); ok {
+		p.Query = q
+		return nil
+	}
+	q, err := g.operations(ctx, hash)
+	if err != nil {
+		return gqlerror.WrapPath(nil, err)
+	}
+	if q == "" {
+		// Apollo's clients recognise this message and send the query.
+		return requestError(apperr.PersistedQueryNotFound, nil, "PersistedQueryNotFound")
+	}
+	g.registered.Store(hash, true)
+	p.Query = q
+	return nil
+}
+
+func isOne(v any) bool {
+	switch v := v.(type) {
+	case float64:
+		return v == 1
+	case interface{ String() string }: // json.Number
+		return v.String() == "1"
+	}
+	return false
+}
+
+func (g *guard) isRegistered(ctx context.Context, hash string) (bool, error) {
+	if _, ok := g.registered.Load(hash); ok {
+		return true, nil
+	}
+	q, err := g.operations(ctx, hash)
+	if err != nil || q == "" {
+		return false, err
+	}
+	g.registered.Store(hash, true)
+	return true, nil
+}
+
+func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	caller := access.From(ctx)
+	m := meterFrom(ctx)
+	cost := g.costs.Of(rc.Operation, rc.Variables)
+	if limit := g.cfg.MaxCost[caller.Role]; limit > 0 && cost > limit {
+		u := g.standing(caller)
+		u.Requested = cost
+		m.record(u)
+		return requestError(apperr.QueryTooComplex, map[string]any{"cost": cost, "limit": limit},
+			"the query costs %d points, more than the %d a %s caller may ask for at once; ask for fewer items (first) or fewer fields",
+			cost, limit, caller.Role)
+	}
+	budget := g.cfg.Budget[caller.Role]
+	if budget <= 0 {
+		m.record(limits.Usage{Requested: cost, Remaining: -1})
+		return nil
+	}
+	usage, ok := g.budgets.Spend(rateKey(caller), budget, cost)
+	m.record(usage)
+	if !ok {
+		retry := int(time.Until(usage.ResetAt).Seconds()) + 1
+		return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
+			"the query costs %d points and %d of this minute's budget are left; try again in %d s",
+			cost, usage.Remaining, retry)
+	}
+	return nil
+}
+
+// standing is the caller's budget as it stands, for responses to requests
+// that spent nothing.
+func (g *guard) standing(caller access.Caller) limits.Usage {
+	budget := g.cfg.Budget[caller.Role]
+	if budget <= 0 {
+		return limits.Usage{Remaining: -1}
+	}
+	return g.budgets.Standing(rateKey(caller), budget)
+}
+
+// rateKey is whose budget a caller spends: its key's, or its address's
+// when it has none.
+func rateKey(c access.Caller) string {
+	if c.Role == access.Anonymous {
+		return "address:" + c.Address
+	}
+	return c.Actor()
+}
+
+func requestError(code apperr.Code, details map[string]any, format string, args ...any) *gqlerror.Error {
+	err := apperr.Errorf(code, format, args...)
+	err.Details = details
+	return gqlerror.WrapPath(nil, err)
+}
+
+// meter carries a request's usage of its budget from the guard to the
+// transport, which reports it in every response.
+type meter struct {
+	usage limits.Usage
+	set   bool
+}
+
+type meterKey struct{}
+
+func withMeter(ctx context.Context) (context.Context, *meter) {
+	m := &meter{}
+	return context.WithValue(ctx, meterKey{}, m), m
+}
+
+func meterFrom(ctx context.Context) *meter {
+	if m, ok := ctx.Value(meterKey{}).(*meter); ok {
+		return m
+	}
+	return &meter{}
+}
+
+func (m *meter) record(u limits.Usage) {
+	m.usage, m.set = u, true
+}
+
+// report is extensions.cost: what the request cost and what is left of
+// the caller's budget.
+func (g *guard) report(ctx context.Context, m *meter) map[string]any {
+	u := m.usage
+	if !m.set {
+		u = g.standing(access.From(ctx))
+	}
+	cost := map[string]any{"requested": u.Requested}
+	if u.Remaining >= 0 {
+		cost["remaining"] = u.Remaining
+		cost["resetAt"] = u.ResetAt.UTC().Format(time.RFC3339)
+	}
+	return cost
+}

@@ -1,0 +1,366 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"eilnet/internal/access"
+	"eilnet/internal/gqltest"
+	"eilnet/internal/limits"
+)
+
+// abuse is one abusive request and the answer it must get.
+type abuse struct {
+	name        string
+	method      string // POST when empty
+	contentType string // application/json when empty
+	header      http.Header
+	body        []byte // for POST
+	query       string // for GET: the URL's query
+	status      int
+	code        string
+}
+
+func gqlBody(query string, vars map[string]any) []byte {
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return b
+}
+
+func repeat(s string, n int, sep string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = strings.ReplaceAll(s, "#", strconv.Itoa(i))
+	}
+	return strings.Join(parts, sep)
+}
+
+func abuses() []abuse {
+	deep := "{ complaints(first: 1) { nodes { factory { province { office { province { office { province { office { province { office { province { office { code } } } } } } } } } } } } } }"
+	fragmentBomb := "fragment F0 on Province { code nameTh nameEn }\n"
+	for i := 1; i <= 40; i++ {
+		fragmentBomb += fmt.Sprintf("fragment F%d on Province { ...F%d ...F%d }\n", i, i-1, i-1)
+	}
+	fragmentBomb += "{ provinces { ...F40 } }"
+	nestedVars := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	ids := make([]string, 6000)
+	for i := range ids {
+		ids[i] = "TWVtYmVyOjE"
+	}
+	post := func(name, query string, vars map[string]any, status int, code string) abuse {
+		return abuse{name: name, body: gqlBody(query, vars), status: status, code: code}
+	}
+	return []abuse{
+		post("deep nesting", deep, nil, 422, "QUERY_TOO_COMPLEX"),
+		post("alias bomb", "{ "+repeat("a#: provinces { code }", 1000, " ")+" }", nil, 422, "QUERY_TOO_COMPLEX"),
+		post("fragment bomb", fragmentBomb, nil, 422, "QUERY_TOO_COMPLEX"),
+		post("circular fragments", "fragment A on Province { office { province { ...B } } } fragment B on Province { office { province { ...A } } } { provinces { ...A } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("self-spreading fragment", "fragment A on Province { ...A } { provinces { ...A } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("huge first", "{ factories(first: 1000000) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
+		post("negative first", "{ factories(first: -1) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
+		post("first beyond 32 bits", "{ factories(first: 2147483648) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
+		post("giant number literal", "{ factories(first: "+strings.Repeat("9", 5000)+") { nodes { name } } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("giant number variable", "query($n: Int) { factories(first: $n) { nodes { name } } }", map[string]any{"n": json.Number("1e400")}, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("giant string argument", `query($t: String!) { search(text: $t) { score } }`, map[string]any{"t": strings.Repeat("โรงงาน", 50000)}, 200, "BAD_USER_INPUT"),
+		post("giant string literal", `{ search(text: "`+strings.Repeat("a", 900000)+`") { score } }`, nil, 200, "BAD_USER_INPUT"),
+		post("too many tokens", "{ provinces { "+strings.Repeat("code ", 12000)+"} }", nil, 422, "QUERY_TOO_COMPLEX"),
+		post("too many root fields", "{ "+repeat("p#: province(code: \"40\") { code }", 25, " ")+" }", nil, 422, "QUERY_TOO_COMPLEX"),
+		post("directive bomb", "{ provinces { "+repeat("code @include(if: true)", 60, " ")+" } }", nil, 422, "QUERY_TOO_COMPLEX"),
+		post("thousand-operation document", repeat("query Q# { viewer { role } }", 1000, "\n"), nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("costly nesting", "{ members(first: 100) { nodes { seminars(first: 100) { nodes { attendees(first: 100) { nodes { sector } } } } } } }", nil, 422, "QUERY_TOO_COMPLEX"),
+		post("six thousand ids", "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", map[string]any{"ids": ids}, 422, "QUERY_TOO_COMPLEX"),
+		post("malformed cursor", `{ factories(after: "bm90IGEgY3Vyc29y") { totalCount } }`, nil, 200, "BAD_USER_INPUT"),
+		{name: "unknown operation name", body: []byte(`{"query": "query A { viewer { role } }", "operationName": "B"}`), status: 422, code: "GRAPHQL_VALIDATION_FAILED"},
+		post("syntax error", "{ provinces { code ", nil, 422, "GRAPHQL_PARSE_FAILED"),
+		post("NUL in the query", "{ provinces \x00 { code } }", nil, 422, "GRAPHQL_PARSE_FAILED"),
+		post("wrong variable type", "query($n: Int) { factories(first: $n) { totalCount } }", map[string]any{"n": "ten"}, 422, "GRAPHQL_VALIDATION_FAILED"),
+		{name: "thousand-operation batch", body: []byte("[" + repeat(`{"query": "{ viewer { role } }"}`, 1000, ",") + "]"), status: 400, code: "BAD_REQUEST"},
+		{name: "two-operation batch", body: []byte(`[{"query": "{ viewer { role } }"}, {"query": "{ viewer { role } }"}]`), status: 400, code: "BAD_REQUEST"},
+		{name: "invalid UTF-8", body: []byte("{\"query\": \"{ search(text: \\\"\xff\xfe\xfd\\\") { score } }\"}"), status: 400, code: "BAD_REQUEST"},
+		{name: "deeply nested variables", body: []byte(`{"query": "{ viewer { role } }", "variables": {"x": ` + nestedVars + `}}`), status: 400, code: "BAD_REQUEST"},
+		{name: "query that is not a string", body: []byte(`{"query": 42}`), status: 400, code: "BAD_REQUEST"},
+		{name: "body over the limit", body: gqlBody("{ viewer { role } }", map[string]any{"x": strings.Repeat("x", 2<<20)}), status: 413, code: "PAYLOAD_TOO_LARGE"},
+		{name: "empty body", body: nil, status: 400, code: "BAD_REQUEST"},
+		{name: "text/plain", contentType: "text/plain", body: []byte("{ viewer { role } }"), status: 415, code: "BAD_REQUEST"},
+		{name: "form post", contentType: "application/x-www-form-urlencoded", body: []byte("query=%7B%20viewer%20%7B%20role%20%7D%20%7D"), status: 415, code: "BAD_REQUEST"},
+		{name: "multipart upload", contentType: "multipart/form-data; boundary=x", body: []byte("--x\r\n\r\n--x--"), status: 415, code: "BAD_REQUEST"},
+		{name: "mutation in a GET", method: "GET", query: "query=" + url.QueryEscape(`mutation { fileComplaint(input: {category: NOISE, description: "x", provinceCode: "40"}) { id } }`), status: 405, code: "BAD_REQUEST"},
+		{name: "invalid UTF-8 in a GET", method: "GET", query: "query=%7B%20search(text%3A%20%22%FF%FF%22)%20%7B%20score%20%7D%20%7D", status: 400, code: "BAD_REQUEST"},
+		{name: "DELETE", method: "DELETE", status: 405, code: "BAD_REQUEST"},
+		{name: "unknown persisted query", body: []byte(`{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("ab", 32) + `"}}}`), status: 200, code: "PERSISTED_QUERY_NOT_FOUND"},
+		{name: "persisted query of another text", body: []byte(`{"query": "{ viewer { role } }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("ab", 32) + `"}}}`), status: 400, code: "BAD_REQUEST"},
+		{name: "malformed persisted query", body: []byte(`{"query": "{ viewer { role } }", "extensions": {"persistedQuery": {"version": 2, "sha256Hash": 7}}}`), status: 400, code: "BAD_REQUEST"},
+		{name: "unknown API key", header: http.Header{"Authorization": {"Bearer eil_forged"}}, body: gqlBody("{ viewer { role } }", nil), status: 401, code: "UNAUTHENTICATED"},
+	}
+}
+
+// TestAbusiveRequests sends each abusive request while a normal query runs
+// in a loop: each gets its own code and status, and the normal query keeps
+// being answered.
+func TestAbusiveRequests(t *testing.T) {
+	s := newSeededServer(t)
+	anonymous := s.As("")
+	battery := abuses()
+	if len(battery) < 30 {
+		t.Fatalf("only %d abusive requests", len(battery))
+	}
+
+	ctx, stop := context.WithCancel(t.Context())
+	var normal, failed atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ctx.Err() == nil {
+			r, err := s.Send(ctx, `{ province(code: "40") { nameEn factories(first: 3) { totalCount } } }`, nil, nil)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil || r.Status != 200 || len(r.Errors) > 0 || !strings.Contains(string(r.Data), "Khon Kaen") {
+				failed.Add(1)
+				t.Errorf("the normal query failed during the battery: %v %d %+v", err, r.Status, r.Errors)
+			}
+			normal.Add(1)
+		}
+	})
+
+	for _, a := range battery {
+		t.Run(a.name, func(t *testing.T) {
+			method := a.method
+			if method == "" {
+				method = http.MethodPost
+			}
+			req, err := http.NewRequest(method, anonymous.URL+"/query?"+a.query, bytes.NewReader(a.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if method != http.MethodGet {
+				ct := a.contentType
+				if ct == "" {
+					ct = "application/json"
+				}
+				req.Header.Set("Content-Type", ct)
+			}
+			for k, v := range a.header {
+				req.Header[k] = v
+			}
+			start := time.Now()
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			r := gqltest.Decode(t, resp)
+			if r.Status != a.status || len(r.Errors) == 0 || r.Errors[0].Code() != a.code {
+				t.Errorf("HTTP %d %+v, want %d %s", r.Status, firstErrors(r.Errors), a.status, a.code)
+			}
+			for _, e := range r.Errors {
+				if len(e.Message) > 500 || strings.Contains(e.Message, "goroutine") || strings.Contains(e.Message, "SQL") {
+					t.Errorf("error message leaks or quotes: %.200q", e.Message)
+				}
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v to refuse", d)
+			}
+		})
+	}
+	stop()
+	wg.Wait()
+	if normal.Load() == 0 || failed.Load() > 0 {
+		t.Errorf("normal queries: %d answered, %d failed", normal.Load(), failed.Load())
+	}
+	if code, body := gqltest.Get(t, s.URL+"/healthz"); code != 200 {
+		t.Errorf("healthz after the battery: %d %s", code, body)
+	}
+}
+
+func firstErrors(errs []gqltest.Error) []gqltest.Error {
+	if len(errs) > 3 {
+		return errs[:3]
+	}
+	return errs
+}
+
+// TestCostAndRate checks the cost reported with every answer, the
+// per-request limit, and the budget per minute: past it, 429 with
+// Retry-After, for that caller only.
+func TestCostAndRate(t *testing.T) {
+	cfg := limits.Defaults()
+	cfg.Budget[access.Anonymous] = 200
+	cfg.Budget[access.Partner] = 1000
+	s := gqltest.NewServer(t, newSeededServer(t).DB, gqltest.Options{Limits: &cfg})
+	anonymous := s.As("")
+	provinces := `{ provinces { code } }` // 77 points
+
+	start := time.Now()
+	for i, remaining := range []int{123, 46} {
+		r := anonymous.Query(t, provinces, nil)
+		cost, _ := r.Extensions["cost"].(map[string]any)
+		reset, err := time.Parse(time.RFC3339, fmt.Sprint(cost["resetAt"]))
+		if r.Status != 200 || len(r.Errors) > 0 || cost["requested"] != 77.0 || cost["remaining"] != float64(remaining) ||
+			err != nil || reset.Before(start.Add(59*time.Second).Truncate(time.Second)) || reset.After(time.Now().Add(61*time.Second)) {
+			t.Fatalf("request %d: HTTP %d cost %v %+v", i, r.Status, cost, r.Errors)
+		}
+	}
+	r := anonymous.Query(t, provinces, nil)
+	cost, _ := r.Extensions["cost"].(map[string]any)
+	if r.Status != 429 || len(r.Errors) != 1 || r.Errors[0].Code() != "RATE_LIMITED" || string(r.Data) != "null" ||
+		cost["remaining"] != 46.0 || cost["requested"] != 77.0 {
+		t.Fatalf("over budget: HTTP %d %s cost %v %+v", r.Status, r.Data, cost, r.Errors)
+	}
+	retry, ok := r.Errors[0].Extensions["retryAfter"].(float64)
+	if !ok || retry < 1 || retry > 61 {
+		t.Errorf("retryAfter %v", r.Errors[0].Extensions["retryAfter"])
+	}
+	// The header says the same.
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(gqlBody(provinces, nil)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != 429 || err != nil || secs < 1 || secs > 61 {
+		t.Errorf("HTTP %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	// A cheaper query still fits what is left.
+	if r := anonymous.Query(t, `{ province(code: "40") { code } }`, nil); r.Status != 200 || len(r.Errors) > 0 {
+		t.Errorf("a query within the rest of the budget: %d %+v", r.Status, r.Errors)
+	}
+	// Each key has its own budget.
+	partner := s.As(s.NewKey(t, access.NewKey{Name: "partner", Role: access.Partner}))
+	if r := partner.Query(t, provinces, nil); r.Status != 200 || r.Extensions["cost"].(map[string]any)["remaining"] != 923.0 {
+		t.Errorf("the partner's budget: %d %v", r.Status, r.Extensions)
+	}
+	// Over the limit per request: refused before it runs, whatever the
+	// budget, with its cost; it spends nothing.
+	q, vars := contractQuery(t, "seminar_history")
+	r = partner.As("").Query(t, q, vars)
+	if r.Status != 422 || len(r.Errors) != 1 || r.Errors[0].Code() != "QUERY_TOO_COMPLEX" ||
+		r.Errors[0].Extensions["cost"] != 7701.0 || r.Errors[0].Extensions["limit"] != 5000.0 {
+		t.Errorf("seminar history as ANONYMOUS: %d %+v", r.Status, r.Errors)
+	}
+	// The dashboard fits the anonymous limit.
+	dashboard, _ := contractQuery(t, "dashboard_overview")
+	cfg2 := limits.Defaults()
+	fresh := gqltest.NewServer(t, s.DB, gqltest.Options{Limits: &cfg2}).As("")
+	if r := fresh.Query(t, dashboard, nil); r.Status != 200 || len(r.Errors) > 0 || r.Extensions["cost"].(map[string]any)["requested"] != 2156.0 {
+		t.Errorf("dashboard as ANONYMOUS: %d %+v %v", r.Status, r.Errors, r.Extensions)
+	}
+}
+
+// TestPersistedQueries checks Apollo's automatic persisted queries, and
+// keys limited to registered operations.
+func TestPersistedQueries(t *testing.T) {
+	s := newSeededServer(t)
+	query := `query Viewer { viewer { role } }`
+	hash := access.QueryHash(query)
+	send := func(srv *gqltest.Server, body string) gqltest.Response {
+		return srv.PostJSON(t, []byte(body))
+	}
+	hashOnly := `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + hash + `"}}}`
+	withText := `{"query": "` + query + `", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + hash + `"}}}`
+	if r := send(s, hashOnly); len(r.Errors) != 1 || r.Errors[0].Code() != "PERSISTED_QUERY_NOT_FOUND" || r.Errors[0].Message != "PersistedQueryNotFound" {
+		t.Fatalf("unknown hash: %+v", r.Errors)
+	}
+	if r := send(s, withText); len(r.Errors) > 0 || string(r.Data) != `{"viewer":{"role":"ADMIN"}}` {
+		t.Fatalf("hash with text: %s %+v", r.Data, r.Errors)
+	}
+	if r := send(s, hashOnly); len(r.Errors) > 0 || string(r.Data) != `{"viewer":{"role":"ADMIN"}}` {
+		t.Fatalf("hash alone once known: %s %+v", r.Data, r.Errors)
+	}
+
+	// A registered-only key runs registered operations only, by text or
+	// by hash, even before any client sent their text.
+	only := s.As(s.NewKey(t, access.NewKey{Name: "registered", Role: access.Partner, RegisteredOnly: true}))
+	lookup, vars := contractQuery(t, "partner_factory_lookup")
+	vars["reg"] = "nothing"
+	r, err := only.Send(t.Context(), lookup, vars, nil)
+	if err != nil || r.Status != 403 || len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" {
+		t.Fatalf("unregistered operation: %v %d %+v", err, r.Status, r.Errors)
+	}
+	registeredHash, name, err := access.RegisterOperation(t.Context(), s.DB, lookup)
+	if err != nil || name != "PartnerFactoryLookup" {
+		t.Fatal(name, err)
+	}
+	if r, err := only.Send(t.Context(), lookup, vars, nil); err != nil || r.Status != 200 || len(r.Errors) > 0 || string(r.Data) != `{"factory":null}` {
+		t.Errorf("registered operation by text: %v %d %s %+v", err, r.Status, r.Data, r.Errors)
+	}
+	body, _ := json.Marshal(map[string]any{"variables": vars,
+		"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": registeredHash}}})
+	if r := send(only, string(body)); r.Status != 200 || len(r.Errors) > 0 || string(r.Data) != `{"factory":null}` {
+		t.Errorf("registered operation by hash: %d %s %+v", r.Status, r.Data, r.Errors)
+	}
+	if r := send(only, hashOnly); r.Status != 403 || len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" {
+		t.Errorf("a persisted but unregistered query: %d %+v", r.Status, r.Errors)
+	}
+}
+
+// TestIntrospectionSwitch checks that introspection can be switched off.
+func TestIntrospectionSwitch(t *testing.T) {
+	s := newSeededServer(t)
+	q := `{ __schema { queryType { name } } }`
+	if r := s.Query(t, q, nil); len(r.Errors) > 0 || string(r.Data) != `{"__schema":{"queryType":{"name":"Query"}}}` {
+		t.Errorf("introspection on: %s %+v", r.Data, r.Errors)
+	}
+	off := gqltest.NewServer(t, s.DB, gqltest.Options{NoIntrospection: true})
+	if r := off.Query(t, q, nil); len(r.Errors) != 1 || r.Errors[0].Code() == "" {
+		t.Errorf("introspection off: %s %+v", r.Data, r.Errors)
+	}
+}
+
+// FuzzRequest sends arbitrary bytes as a request: as a POST body of some
+// content type, or as a GET's query. Every answer must be a GraphQL
+// response whose errors have codes, never a 5xx or a panic.
+func FuzzRequest(f *testing.F) {
+	cfg := limits.Defaults()
+	cfg.Budget = nil // the fuzzer is no abuser of budgets
+	s := gqltest.NewServer(f, newSeededServer(f).DB, gqltest.Options{Limits: &cfg, RequestTimeout: 2 * time.Second})
+	for _, a := range abuses() {
+		if len(a.body) < 4096 {
+			f.Add(a.body, uint8(0), false)
+		}
+	}
+	for _, name := range []string{"dashboard_overview", "partner_factory_lookup", "node_refetch"} {
+		q, vars := contractQuery(f, name)
+		f.Add(gqlBody(q, vars), uint8(0), false)
+		f.Add([]byte(q), uint8(0), true)
+	}
+	contentTypes := []string{"application/json", "application/json; charset=utf-8", "text/plain", "application/graphql", ""}
+	f.Fuzz(func(t *testing.T, body []byte, contentType uint8, get bool) {
+		var req *http.Request
+		if get {
+			req = httptest.NewRequest(http.MethodGet, "/query?query="+url.QueryEscape(string(body)), nil)
+		} else {
+			req = httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+			if ct := contentTypes[int(contentType)%len(contentTypes)]; ct != "" {
+				req.Header.Set("Content-Type", ct)
+			}
+		}
+		rec := httptest.NewRecorder()
+		s.Handler.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("HTTP %d for %q: %s", rec.Code, body, rec.Body)
+		}
+		var resp struct {
+			Data   json.RawMessage
+			Errors []gqltest.Error
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("HTTP %d answer is not JSON: %v\n%s", rec.Code, err, rec.Body)
+		}
+		for _, e := range resp.Errors {
+			if e.Code() == "" || e.Code() == "INTERNAL_SERVER_ERROR" {
+				t.Fatalf("error without a client code for %q: %+v", body, e)
+			}
+		}
+	})
+}

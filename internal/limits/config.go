@@ -1,0 +1,51 @@
+package limits
+
+import (
+	"time"
+
+	"eilnet/internal/access"
+)
+
+// Config is every limit a request must keep. Zero means no limit.
+type Config struct {
+	Shape
+	// MaxTokens bounds the tokens of a query document, counted while it is
+	// parsed.
+	MaxTokens int
+	// MaxCost is the largest static cost of one request, by role.
+	MaxCost map[access.Role]int
+	// Budget is the cost points a caller may spend per Window, by role:
+	// per key, and per client address for ANONYMOUS callers.
+	Budget map[access.Role]int
+	Window time.Duration
+}
+
+// Defaults are the limits the server applies unless told otherwise. The
+// contract's dashboard query costs 2,156 points; the introspection query
+// of the playground nests 13 levels deep but is not counted (the
+// validator bounds introspection itself).
+func Defaults() Config {
+	return Config{
+		Shape: Shape{
+			MaxDepth:      12,
+			MaxAliases:    50,
+			MaxRootFields: 20,
+			MaxDirectives: 50,
+			MaxFields:     2000,
+		},
+		MaxTokens: 10000,
+		MaxCost: map[access.Role]int{
+			access.Anonymous: 5000,
+			access.Partner:   20000,
+			access.Officer:   20000,
+			access.Admin:     50000,
+		},
+		Budget: map[access.Role]int{
+			access.Anonymous: 50000,
+			access.Partner:   500000,
+			access.Officer:   500000,
+			access.Admin:     2000000,
+		},
+		Window: time.Minute,
+	}
+}

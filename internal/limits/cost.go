@@ -1,0 +1,149 @@
+package limits
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+const (
+	// DefaultPage is the page size of a connection asked without first.
+	DefaultPage = 20
+	// MaxPage is the largest page a connection serves.
+	MaxPage = 100
+)
+
+// Costs computes the static cost of operations from the schema: every
+// object a query may return costs one point; a connection's edges and
+// nodes count `first` times (20 when not given), and a list without
+// `first` as many times as its @listSize directive declares: its
+// assumedSize, or the length of its slicing argument (nodes(ids:)).
+// Scalars cost nothing: the objects holding them were counted.
+type Costs struct {
+	sizes map[string]listSize
+}
+
+type listSize struct {
+	assumed int
+	slicing string
+}
+
+// NewCosts reads the @listSize declarations of schema. Every list of
+// objects must be sized: by `first`, as a connection's edges or nodes, or
+// by @listSize; an undeclared one is an error, so that no list escapes the
+// cost.
+func NewCosts(schema *ast.Schema) (*Costs, error) {
+	c := &Costs{sizes: map[string]listSize{}}
+	var unsized []string
+	for _, t := range schema.Types {
+		if t.BuiltIn || strings.HasPrefix(t.Name, "__") || (t.Kind != ast.Object && t.Kind != ast.Interface) {
+			continue
+		}
+		for _, f := range t.Fields {
+			if d := f.Directives.ForName("listSize"); d != nil {
+				size := listSize{}
+				if a := d.Arguments.ForName("assumedSize"); a != nil {
+					size.assumed, _ = strconv.Atoi(a.Value.Raw)
+				}
+				if a := d.Arguments.ForName("slicingArguments"); a != nil && len(a.Value.Children) > 0 {
+					size.slicing = a.Value.Children[0].Value.Raw
+				}
+				c.sizes[t.Name+"."+f.Name] = size
+				continue
+			}
+			target := schema.Types[f.Type.Name()]
+			if f.Type.Elem == nil || target == nil || target.Kind == ast.Scalar || target.Kind == ast.Enum ||
+				f.Arguments.ForName("first") != nil || isConnection(t) {
+				continue
+			}
+			unsized = append(unsized, t.Name+"."+f.Name)
+		}
+	}
+	if len(unsized) > 0 {
+		slices.Sort(unsized)
+		return nil, fmt.Errorf("lists without first need @listSize for the query cost: %s", strings.Join(unsized, ", "))
+	}
+	return c, nil
+}
+
+func isConnection(t *ast.Definition) bool {
+	return strings.HasSuffix(t.Name, "Connection") && t.Fields.ForName("pageInfo") != nil
+}
+
+// Of is the cost of op with its variables.
+func (c *Costs) Of(op *ast.OperationDefinition, vars map[string]any) int {
+	return c.selectionSet(op.SelectionSet, vars, -1)
+}
+
+// selectionSet costs set; page is the size of the connection page whose
+// fields set selects, or -1.
+func (c *Costs) selectionSet(set ast.SelectionSet, vars map[string]any, page int) int {
+	total := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			total = satAdd(total, c.field(sel, vars, page))
+		case *ast.InlineFragment:
+			total = satAdd(total, c.selectionSet(sel.SelectionSet, vars, page))
+		case *ast.FragmentSpread:
+			if sel.Definition != nil {
+				total = satAdd(total, c.selectionSet(sel.Definition.SelectionSet, vars, page))
+			}
+		}
+	}
+	return total
+}
+
+func (c *Costs) field(f *ast.Field, vars map[string]any, page int) int {
+	if f.Definition == nil || len(f.SelectionSet) == 0 || strings.HasPrefix(f.Name, "__") {
+		return 0
+	}
+	var args map[string]any
+	if len(f.Arguments) > 0 {
+		args = f.ArgumentMap(vars)
+	}
+	childPage, n := -1, 1
+	hasFirst := f.Definition.Arguments.ForName("first") != nil
+	switch {
+	case f.Definition.Type.Elem == nil && hasFirst:
+		childPage = pageSize(args["first"])
+	case f.Definition.Type.Elem == nil:
+	case page >= 0:
+		n = page
+	case hasFirst:
+		n = pageSize(args["first"])
+	default:
+		size := c.sizes[f.ObjectDefinition.Name+"."+f.Name]
+		n = size.assumed
+		if size.slicing != "" {
+			list, _ := args[size.slicing].([]any)
+			n = len(list)
+		}
+	}
+	return satMul(n, satAdd(1, c.selectionSet(f.SelectionSet, vars, childPage)))
+}
+
+// pageSize is the page a `first` argument asks for: 20 when absent, and at
+// most 100 (a larger first fails as BAD_USER_INPUT when it runs).
+func pageSize(v any) int {
+	var n int64
+	switch v := v.(type) {
+	case nil:
+		return DefaultPage
+	case int:
+		n = int64(v)
+	case int32:
+		n = int64(v)
+	case int64:
+		n = v
+	case float64:
+		n = int64(v)
+	case json.Number:
+		n, _ = v.Int64()
+	}
+	return int(min(max(n, 0), MaxPage))
+}

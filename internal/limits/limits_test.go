@@ -1,0 +1,183 @@
+package limits_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+
+	"eilnet/graph"
+	"eilnet/internal/access"
+	"eilnet/internal/apperr"
+	"eilnet/internal/limits"
+)
+
+func schema() *ast.Schema {
+	return graph.NewExecutableSchema(graph.Config{}).Schema()
+}
+
+func validDoc(t *testing.T, s *ast.Schema, q string) *ast.QueryDocument {
+	t.Helper()
+	doc, err := parser.ParseQuery(&ast.Source{Input: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := validator.Validate(s, doc); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return doc
+}
+
+// TestContractQueryCosts pins the static cost of the users' queries; the
+// dashboard must fit the anonymous limit.
+func TestContractQueryCosts(t *testing.T) {
+	s := schema()
+	costs, err := limits.NewCosts(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		vars map[string]any
+		cost int
+	}{
+		// 77 × (province + office + factories + 5 × (factory + complaints + 3 complaints))
+		{"dashboard_overview", nil, 2156},
+		// members + 20 × (edge + node + office + factory + complaints + 2 + seminars
+		// + 3 × (seminar + attendees + 3) + 10 awards)
+		{"analyst_member_graph", map[string]any{"province": "40"}, 662},
+		// complaints + 100 × (edge + node + province + factory + office + 10 timeline events)
+		{"complaint_paging", map[string]any{"first": 100}, 1502},
+		{"node_refetch", map[string]any{"ids": []any{"a", "b", "c"}}, 3},
+		{"partner_factory_lookup", map[string]any{"reg": "x"}, 2},
+		// seminars + 50 × (seminar + organizer + province + attendees + 50 × (award + member + province))
+		{"seminar_history", map[string]any{"fy": 2567}, 7701},
+	}
+	for _, c := range cases {
+		text, err := os.ReadFile(filepath.Join("..", "..", "graph", "testdata", "contract", "queries", c.name+".graphql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := costs.Of(validDoc(t, s, string(text)).Operations[0], c.vars); got != c.cost {
+			t.Errorf("%s costs %d, want %d", c.name, got, c.cost)
+		}
+	}
+	if limit := limits.Defaults().MaxCost[access.Anonymous]; cases[0].cost > limit {
+		t.Errorf("the dashboard costs more than the anonymous limit of %d", limit)
+	}
+}
+
+func TestCostArguments(t *testing.T) {
+	s := schema()
+	costs, err := limits.NewCosts(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		query string
+		vars  map[string]any
+		cost  int
+	}{
+		{`{ factories { totalCount } }`, nil, 1},
+		{`{ factories { nodes { name } } }`, nil, 1 + 20},
+		{`{ factories(first: 3) { edges { node { name } } } }`, nil, 1 + 3*2},
+		{`query($n: Int) { factories(first: $n) { nodes { name } } }`, map[string]any{"n": int64(7)}, 1 + 7},
+		// A first beyond 100 fails when it runs; its cost is that of 100.
+		{`{ factories(first: 100000) { nodes { name } } }`, nil, 1 + 100},
+		{`{ factories(first: -5) { nodes { name } } }`, nil, 1},
+		{`{ provinces { code } }`, nil, 77},
+		{`{ search(text: "โรงงาน", first: 5) { node { __typename } } }`, nil, 5 * 2},
+		{`{ a: provinces { code } b: provinces { code } }`, nil, 154},
+		{`fragment F on Province { office { code } } { provinces { ...F } }`, nil, 77 * 2},
+	}
+	for _, c := range cases {
+		if got := costs.Of(validDoc(t, s, c.query).Operations[0], c.vars); got != c.cost {
+			t.Errorf("%s costs %d, want %d", c.query, got, c.cost)
+		}
+	}
+}
+
+// TestUnsizedListsAreRefused checks that a list of objects without a
+// declared size cannot slip past the cost.
+func TestUnsizedListsAreRefused(t *testing.T) {
+	s := schema()
+	s.Types["Province"].Fields.ForName("factories").Arguments = nil
+	_, err := limits.NewCosts(s)
+	if err != nil {
+		t.Fatalf("connections are sized by their pages: %v", err)
+	}
+	offices := s.Query.Fields.ForName("offices")
+	offices.Directives = nil
+	if _, err := limits.NewCosts(s); err == nil || !strings.Contains(err.Error(), "Query.offices") {
+		t.Errorf("an unsized list was accepted: %v", err)
+	}
+}
+
+func TestShape(t *testing.T) {
+	shape := limits.Shape{MaxDepth: 4, MaxAliases: 2, MaxRootFields: 3, MaxDirectives: 2, MaxFields: 50}
+	bomb := "fragment F0 on Province { code nameTh }\n"
+	for i := 1; i <= 30; i++ {
+		bomb += "fragment F" + strconv.Itoa(i) + " on Province { ...F" + strconv.Itoa(i-1) + " ...F" + strconv.Itoa(i-1) + " }\n"
+	}
+	cases := []struct {
+		name, query string
+		code        apperr.Code // "" for none
+	}{
+		{"within", `{ provinces { code office { code } } }`, ""},
+		{"deep", `{ a { b { c { d { e } } } } }`, apperr.QueryTooComplex},
+		{"deep through a fragment", `fragment F on X { c { d { e } } } { a { b { ...F } } }`, apperr.QueryTooComplex},
+		{"aliases", `{ a: x b: x c: x }`, apperr.QueryTooComplex},
+		{"roots", `{ a b c d }`, apperr.QueryTooComplex},
+		{"roots through a fragment", `fragment F on Query { c d } { a b ...F }`, apperr.QueryTooComplex},
+		{"directives", `{ a @skip(if: true) b @skip(if: true) c @include(if: true) }`, apperr.QueryTooComplex},
+		{"fragment bomb", bomb + `{ provinces { ...F30 } }`, apperr.QueryTooComplex},
+		{"introspection is not counted for depth", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, ""},
+	}
+	for _, c := range cases {
+		doc, err := parser.ParseQuery(&ast.Source{Input: c.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error)
+		go func() { done <- shape.CheckShape(doc) }()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the check did not finish", c.name)
+		}
+		if got := apperr.CodeOf(err); err == nil && c.code != "" || err != nil && got != c.code {
+			t.Errorf("%s: %v, want %q", c.name, err, c.code)
+		}
+	}
+	cycle, _ := parser.ParseQuery(&ast.Source{Input: `fragment A on Q { ...B } fragment B on Q { ...A } { ...A }`})
+	if err := shape.CheckShape(cycle); !limits.IsCycle(err) {
+		t.Errorf("a fragment cycle: %v", err)
+	}
+}
+
+func TestBudgets(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	b := limits.NewBudgets(time.Minute, func() time.Time { return now })
+	if u, ok := b.Spend("a", 100, 60); !ok || u.Remaining != 40 || !u.ResetAt.Equal(now.Add(time.Minute)) {
+		t.Errorf("first spend: %+v %v", u, ok)
+	}
+	if u, ok := b.Spend("a", 100, 50); ok || u.Remaining != 40 || u.Requested != 50 {
+		t.Errorf("over budget: %+v %v", u, ok)
+	}
+	if u, ok := b.Spend("b", 100, 50); !ok || u.Remaining != 50 {
+		t.Errorf("another caller: %+v %v", u, ok)
+	}
+	now = now.Add(time.Minute)
+	if u, ok := b.Spend("a", 100, 50); !ok || u.Remaining != 50 || !u.ResetAt.Equal(now.Add(time.Minute)) {
+		t.Errorf("next window: %+v %v", u, ok)
+	}
+	if u := b.Standing("c", 100); u.Remaining != 100 || u.Requested != 0 {
+		t.Errorf("standing of a new caller: %+v", u)
+	}
+}
