@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -44,12 +45,14 @@ func NewHandler(r *Resolver, opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	parsed := lru.New[*ast.QueryDocument](1000)
+	parsed := sizedCache[*ast.QueryDocument]{lru.New[*ast.QueryDocument](1000),
+		func(query string, _ *ast.QueryDocument) int { return len(query) }}
 	g := &guard{
-		cfg:        opts.Limits,
-		costs:      costs,
-		budgets:    limits.NewBudgets(opts.Limits.Window, time.Now),
-		persisted:  lru.New[string](1000),
+		cfg:     opts.Limits,
+		costs:   costs,
+		budgets: limits.NewBudgets(opts.Limits.Window, time.Now),
+		persisted: sizedCache[string]{lru.New[string](1000),
+			func(_ string, query string) int { return len(query) }},
 		parsed:     parsed,
 		operations: opts.Operations,
 	}
@@ -70,4 +73,21 @@ func NewHandler(r *Resolver, opts Options) (http.Handler, error) {
 	srv.SetErrorPresenter(presentError(opts.Log))
 	srv.SetRecoverFunc(recoverPanic(opts.Log))
 	return loader.Middleware(r.Stores, opts.Loader)(srv), nil
+}
+
+// maxCached is the longest query the caches keep, in bytes. They keep
+// 1,000 queries each: a client sending large distinct queries must not make
+// them hold a gigabyte. Longer queries are served, not remembered.
+const maxCached = 64 << 10
+
+// sizedCache remembers only entries whose query is at most maxCached long.
+type sizedCache[T any] struct {
+	graphql.Cache[T]
+	size func(key string, value T) int
+}
+
+func (c sizedCache[T]) Add(ctx context.Context, key string, value T) {
+	if c.size(key, value) <= maxCached {
+		c.Cache.Add(ctx, key, value)
+	}
 }

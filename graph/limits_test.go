@@ -278,6 +278,19 @@ func TestPersistedQueries(t *testing.T) {
 		t.Fatalf("hash alone once known: %s %+v", r.Data, r.Errors)
 	}
 
+	// A query longer than the caches keep is served, not remembered: a
+	// client cannot pin memory with large distinct queries.
+	long := `query Long { viewer { role } } # ` + strings.Repeat("x", 70<<10)
+	longBody, _ := json.Marshal(map[string]any{"query": long,
+		"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": access.QueryHash(long)}}})
+	if r := send(s, string(longBody)); len(r.Errors) > 0 || string(r.Data) != `{"viewer":{"role":"ADMIN"}}` {
+		t.Fatalf("long query with its hash: %s %+v", r.Data, r.Errors)
+	}
+	longHash := `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + access.QueryHash(long) + `"}}}`
+	if r := send(s, longHash); len(r.Errors) != 1 || r.Errors[0].Code() != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Errorf("long query by hash: %+v", r.Errors)
+	}
+
 	// A registered-only key runs registered operations only, by text or
 	// by hash, even before any client sent their text.
 	only := s.As(s.NewKey(t, access.NewKey{Name: "registered", Role: access.Partner, RegisteredOnly: true}))
