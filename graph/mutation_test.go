@@ -1,10 +1,12 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -716,6 +718,30 @@ func TestIdempotentCreates(t *testing.T) {
 	// nothing.
 	if n := count(t, s.DB, `SELECT count(*) FROM audit_log`); n != 6 {
 		t.Errorf("%d audit records, want 6", n)
+	}
+	// Keys are each caller's own: anonymous clients at two addresses choosing
+	// the same Idempotency-Key each file their own complaint, and a retry
+	// from the same address gets its own back.
+	file := func(address string) string {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": `mutation { fileComplaint(input: {category: NOISE, description: "เสียงดัง", provinceCode: "50"}) { id } }`})
+		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+		req.RemoteAddr = address + ":4711"
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "same-key")
+		rec := httptest.NewRecorder()
+		s.Handler.ServeHTTP(rec, req)
+		var d struct {
+			Data struct{ FileComplaint struct{ ID string } }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil || d.Data.FileComplaint.ID == "" {
+			t.Fatalf("file from %s: %v %s", address, err, rec.Body)
+		}
+		return d.Data.FileComplaint.ID
+	}
+	a1, b1, a2 := file("192.0.2.1"), file("192.0.2.2"), file("192.0.2.1")
+	if a1 == b1 || a1 != a2 {
+		t.Errorf("anonymous filings with one key: %s and %s from two addresses, %s on retry", a1, b1, a2)
 	}
 }
 

@@ -46,13 +46,23 @@ type Caller struct {
 	Address string
 }
 
-// Actor names the caller in the audit log and in idempotency keys:
-// "anonymous", or "key:" and the key's name.
+// Actor names the caller in the audit log: "anonymous", or "key:" and the
+// key's name.
 func (c Caller) Actor() string {
 	if c.Role == Anonymous {
 		return "anonymous"
 	}
 	return "key:" + c.Name
+}
+
+// KeyOwner is whose Idempotency-Key a request's key is: the API key's, or
+// for anonymous callers their address's, so that two anonymous clients
+// choosing the same key do not get each other's answers.
+func (c Caller) KeyOwner() string {
+	if c.Role == Anonymous {
+		return "anonymous@" + c.Address
+	}
+	return c.Actor()
 }
 
 type ctxKey struct{}
