@@ -61,6 +61,11 @@ func (r *Resolver) whereOf(ctx context.Context, obj any) (*access.Where, error) 
 		return r.whereOffice(obj.OfficeCode), nil
 	case *complaint.Complaint:
 		return r.whereOffice(obj.HandledBy), nil
+	case map[string]any:
+		// An input field, read before its input: the input's province
+		// (a complaint's, for the member named as its filer).
+		province, _ := obj["provinceCode"].(string)
+		return &access.Where{ProvinceCode: province, OfficeCode: r.Catalog.OfficeOfProvince(province)}, nil
 	}
 	args := graphql.GetFieldContext(ctx).Args
 	switch input := args["input"].(type) {

@@ -330,11 +330,17 @@ func TestComplaintStatsAgreeWithLists(t *testing.T) {
 	}
 
 	for _, bad := range [][]string{{}, {"PROVINCE", "PROVINCE"}, {"PROVINCE", "REGION"}, {"INSPECTION_ZONE", "PROVINCE"},
-		{"MONTH", "FISCAL_YEAR"}, {"CATEGORY", "STATUS", "MONTH", "REGION"}} {
+		{"MONTH", "FISCAL_YEAR"}, {"CATEGORY", "STATUS", "MONTH", "REGION"},
+		// 77 provinces x 96 months: more buckets than the cost assumes.
+		{"PROVINCE", "MONTH"}} {
 		resp := s.Query(t, statsQuery, map[string]any{"g": bad})
 		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "BAD_USER_INPUT" {
 			t.Errorf("groupBy %v: %+v", bad, resp.Errors)
 		}
+	}
+	// Within a fiscal year the same grouping fits.
+	if b := stats(t, s, []string{"PROVINCE", "MONTH"}, map[string]any{"fiscalYear": 2567}); len(b) <= 77 || len(b) > 1000 {
+		t.Errorf("provinces x months of fiscal year 2567: %d buckets", len(b))
 	}
 }
 

@@ -40,10 +40,17 @@ func (r *Resolver) factoryConnection(scope, parent string, first *int, after *st
 }
 
 func (r *Resolver) complaintConnection(scope, parent string, first *int, after *string, f *model.ComplaintFilter, o *complaint.Order) (*model.ComplaintConnection, error) {
+	return r.complaintsHandledBy(scope, parent, "", first, after, f, o)
+}
+
+// complaintsHandledBy is complaintConnection narrowed to the complaints
+// office handles ("": all).
+func (r *Resolver) complaintsHandledBy(scope, parent, office string, first *int, after *string, f *model.ComplaintFilter, o *complaint.Order) (*model.ComplaintConnection, error) {
 	q, err := r.complaintQuery(f, o)
 	if err != nil {
 		return nil, err
 	}
+	q.Filter.HandledBy = office
 	p, c, err := loader.NewKeys(scope, parent, q, q.Filter, q.Order.SortKey().Kind, first, after)
 	if err != nil {
 		return nil, err

@@ -2105,10 +2105,10 @@ input MemberOrder {
 
 "A page of members."
 type MemberConnection {
-  edges: [MemberEdge!]!
+  edges: [MemberEdge!]! @access(roles: [PARTNER, OFFICER, ADMIN])
   "The members of ` + "`" + `edges` + "`" + `, for clients that need no cursors."
-  nodes: [Member!]!
-  pageInfo: PageInfo!
+  nodes: [Member!]! @access(roles: [PARTNER, OFFICER, ADMIN])
+  pageInfo: PageInfo! @access(roles: [PARTNER, OFFICER, ADMIN])
   "How many members match the filter in all, not just on this page."
   totalCount: Int!
 }
@@ -2269,7 +2269,7 @@ input FileComplaintInput {
   "The factory complained about, in that province; left out when the source is unknown."
   factoryRegistrationNo: String
   "The member filing; left out for an anonymous complaint."
-  filedByMemberId: ID @access(roles: [OFFICER, ADMIN])
+  filedByMemberId: ID @access(roles: [OFFICER, ADMIN], officer: OWN_PROVINCE)
   "When the incident happened; not in the future."
   occurredAt: DateTime
 }
@@ -2709,9 +2709,11 @@ extend type Query {
   filter matches, in the order of the dimensions' values; combinations with
   no complaint are left out. Dimensions implied by another one asked for
   (REGION or INSPECTION_ZONE with PROVINCE, FISCAL_YEAR with MONTH) are a
-  ` + "`" + `BAD_USER_INPUT` + "`" + ` error: group by the finer one alone.
+  ` + "`" + `BAD_USER_INPUT` + "`" + ` error: group by the finer one alone. At most 1,000
+  buckets: a grouping that gives more is a ` + "`" + `BAD_USER_INPUT` + "`" + ` error (narrow the
+  filter, e.g. to a fiscal year).
   """
-  complaintStats(groupBy: [ComplaintDimension!]!, filter: ComplaintFilter): [ComplaintBucket!]! @listSize(assumedSize: 400)
+  complaintStats(groupBy: [ComplaintDimension!]!, filter: ComplaintFilter): [ComplaintBucket!]! @listSize(assumedSize: 1000)
   "Headline figures of the network, optionally for one fiscal year (Buddhist Era, 2540-2600)."
   networkSummary(fiscalYear: Int): NetworkSummary!
 }
@@ -6633,7 +6635,35 @@ func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.MemberConnection().Edges(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*model.MemberEdge
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal []*model.MemberEdge
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal []*model.MemberEdge
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal []*model.MemberEdge
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MemberEdge) graphql.Marshaler {
 			return ec.marshalNMemberEdge2ᚕᚖeilnetᚋgraphᚋmodelᚐMemberEdgeᚄ(ctx, selections, v)
 		},
@@ -6665,7 +6695,35 @@ func (ec *executionContext) _MemberConnection_nodes(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.MemberConnection().Nodes(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*member.Member
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal []*member.Member
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal []*member.Member
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal []*member.Member
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*member.Member) graphql.Marshaler {
 			return ec.marshalNMember2ᚕᚖeilnetᚋinternalᚋmemberᚐMemberᚄ(ctx, selections, v)
 		},
@@ -6697,7 +6755,35 @@ func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, fiel
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.MemberConnection().PageInfo(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.PageInfo
+					return zeroVal, err
+				}
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				if err != nil {
+					var zeroVal *model.PageInfo
+					return zeroVal, err
+				}
+				silent, err := ec.unmarshalNBoolean2bool(ctx, false)
+				if err != nil {
+					var zeroVal *model.PageInfo
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *model.PageInfo
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, roles, officer, silent)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖeilnetᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
@@ -11401,7 +11487,7 @@ func (ec *executionContext) unmarshalInputFileComplaintInput(ctx context.Context
 					var zeroVal *string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err

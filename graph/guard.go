@@ -119,6 +119,7 @@ func (g *guard) resolvePersisted(ctx context.Context, p *graphql.RawParams, ext 
 		return requestError(apperr.PersistedQueryNotFound, nil, "PersistedQueryNotFound")
 	}
 	g.registered.Store(hash, true)
+	g.persisted.Add(ctx, hash, q)
 	p.Query = q
 	return nil
 }
@@ -146,6 +147,10 @@ func (g *guard) isRegistered(ctx context.Context, hash string) (bool, error) {
 }
 
 func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	if readOnly(ctx) && rc.Operation.Operation != ast.Query {
+		return requestError(apperr.BadRequest, map[string]any{"allow": "POST"},
+			"only queries may be sent with GET; send %ss as a POST", rc.Operation.Operation)
+	}
 	caller := access.From(ctx)
 	m := meterFrom(ctx)
 	cost := g.costs.Of(rc.Operation, rc.Variables)
@@ -236,4 +241,17 @@ func (g *guard) report(ctx context.Context, m *meter) map[string]any {
 		cost["resetAt"] = u.ResetAt.UTC().Format(time.RFC3339)
 	}
 	return cost
+}
+
+type readOnlyKey struct{}
+
+// withReadOnly marks a request that may only read (a GET): the guard
+// refuses its mutations before they spend any budget.
+func withReadOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readOnlyKey{}, true)
+}
+
+func readOnly(ctx context.Context) bool {
+	ro, _ := ctx.Value(readOnlyKey{}).(bool)
+	return ro
 }

@@ -200,6 +200,18 @@ func TestCostAndRate(t *testing.T) {
 	anonymous := s.As("")
 	provinces := `{ provinces { code } }` // 77 points
 
+	// A mutation sent with GET is refused before it spends anything.
+	resp, err := http.Get(s.URL + "/query?query=" + url.QueryEscape(`mutation { fileComplaint(input: {category: NOISE, description: "x", provinceCode: "40"}) { id } }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := gqltest.Decode(t, resp)
+	resp.Body.Close()
+	if cost, _ := get.Extensions["cost"].(map[string]any); get.Status != 405 || resp.Header.Get("Allow") != "POST" ||
+		cost["requested"] != 0.0 || cost["remaining"] != 200.0 {
+		t.Errorf("mutation in a GET: HTTP %d Allow %q %v", get.Status, resp.Header.Get("Allow"), get.Extensions)
+	}
+
 	start := time.Now()
 	for i, remaining := range []int{123, 46} {
 		r := anonymous.Query(t, provinces, nil)
@@ -223,7 +235,7 @@ func TestCostAndRate(t *testing.T) {
 	// The header says the same.
 	req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(gqlBody(provinces, nil)))
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"eilnet/internal/apperr"
@@ -83,7 +82,7 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 		ctx = idempotency.WithKey(ctx, key[0])
 	}
-	t.g.execute(ctx, w, exec, params, true)
+	t.g.execute(ctx, w, exec, params)
 }
 
 // getQuery serves GET requests with the query in the URL. They may only
@@ -128,7 +127,8 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	t.g.execute(ctx, w, exec, params, false)
+	// A GET must not change anything.
+	t.g.execute(withReadOnly(ctx), w, exec, params)
 }
 
 // unsupported answers every request the other transports do not take.
@@ -149,20 +149,14 @@ func (t unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		"send GraphQL as a POST with Content-Type application/json, or as a GET with the query in the URL")
 }
 
-// execute runs a decoded request; mutations only when allowed. Requests
-// refused before they run answer the HTTP status of their error's code.
-func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, params *graphql.RawParams, mutationsAllowed bool) {
+// execute runs a decoded request. Requests refused before they run answer
+// the HTTP status of their error's code.
+func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, params *graphql.RawParams) {
 	ctx, m := withMeter(ctx)
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		w.WriteHeader(g.status(w, errs))
 		g.write(ctx, w, m, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
-		return
-	}
-	if !mutationsAllowed && rc.Operation.Operation != ast.Query {
-		w.Header().Set("Allow", "POST")
-		g.refuse(ctx, w, exec, http.StatusMethodNotAllowed, apperr.BadRequest,
-			"only queries may be sent with GET; send %ss as a POST", rc.Operation.Operation)
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
@@ -181,12 +175,20 @@ func (g *guard) status(w http.ResponseWriter, errs gqlerror.List) int {
 		case apperr.Forbidden:
 			return http.StatusForbidden
 		case apperr.BadRequest:
+			if allow, ok := e.Details["allow"].(string); ok {
+				w.Header().Set("Allow", allow)
+				return http.StatusMethodNotAllowed
+			}
 			return http.StatusBadRequest
 		}
 		return http.StatusOK
 	}
-	if errcode.GetErrorKind(errs) == errcode.KindProtocol {
+	switch {
+	case errcode.GetErrorKind(errs) == errcode.KindProtocol:
 		return http.StatusUnprocessableEntity
+	case errs[0].Err != nil:
+		// The guard could not read what it needed (the database).
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusOK
 }

@@ -122,9 +122,12 @@ func (c Caller) Allows(roles []Role, scope Scope, where Where) bool {
 	case c.Role != Officer:
 		return true
 	case scope == OwnProvince:
-		return where.ProvinceCode == c.ProvinceCode
+		// An office the server does not know (created after it started)
+		// has no province: it reaches nothing rather than everything
+		// unknown.
+		return c.ProvinceCode != "" && where.ProvinceCode == c.ProvinceCode
 	case scope == OwnOffice:
-		return where.OfficeCode == c.OfficeCode
+		return c.OfficeCode != "" && where.OfficeCode == c.OfficeCode
 	}
 	return true
 }

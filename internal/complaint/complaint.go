@@ -118,6 +118,9 @@ type Filter struct {
 	Search                string
 	FactoryRegistrationNo string
 	InspectionZone        int
+	// HandledBy narrows to the complaints one office handles; the API sets
+	// it, not its clients (an officer sees who filed only those).
+	HandledBy string
 }
 
 // OrderField is what complaints are sorted by.

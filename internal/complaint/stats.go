@@ -3,6 +3,7 @@ package complaint
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"eilnet/internal/apperr"
@@ -129,8 +130,19 @@ FROM complaints c
 ` + strings.Join(joins, "\n") + `
 WHERE ` + source.Filter + `
 GROUP BY ` + group + `
-ORDER BY ` + group
+ORDER BY ` + group + `
+LIMIT ` + strconv.Itoa(MaxBuckets+1)
 	var buckets []*Bucket
-	err := postgres.Select(ctx, s.db, &buckets, query, newParams(page.Params{}, f))
-	return buckets, err
+	if err := postgres.Select(ctx, s.db, &buckets, query, newParams(page.Params{}, f)); err != nil {
+		return nil, err
+	}
+	if len(buckets) > MaxBuckets {
+		return nil, apperr.Errorf(apperr.BadUserInput,
+			"the grouping gives more than %d buckets: narrow the filter (a fiscal year, a province) or group by fewer dimensions", MaxBuckets)
+	}
+	return buckets, nil
 }
+
+// MaxBuckets bounds what Stats answers: the static cost of complaintStats
+// (its @listSize) assumes no more.
+const MaxBuckets = 1000

@@ -80,7 +80,8 @@ var source = page.Source{
       AND (CAST(:factory_registration_no AS text) IS NULL
            OR c.factory_id = (SELECT x.id FROM factories x WHERE x.registration_no = :factory_registration_no))
       AND (CAST(:inspection_zone AS smallint) IS NULL
-           OR c.province_code IN (SELECT z.code FROM provinces z WHERE z.inspection_zone = :inspection_zone))`,
+           OR c.province_code IN (SELECT z.code FROM provinces z WHERE z.inspection_zone = :inspection_zone))
+      AND (CAST(:handled_by AS text) IS NULL OR c.handled_by = :handled_by)`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "c.province_code = p.key"},
@@ -102,6 +103,7 @@ type params struct {
 	Search       *string        `db:"search"`
 	FactoryRegNo *string        `db:"factory_registration_no"`
 	Zone         *int           `db:"inspection_zone"`
+	HandledBy    *string        `db:"handled_by"`
 }
 
 func newParams(p page.Params, f Filter) params {
@@ -115,6 +117,7 @@ func newParams(p page.Params, f Filter) params {
 		FiledTo:      postgres.NullTime(f.FiledTo),
 		Search:       search.Contains(f.Search),
 		FactoryRegNo: postgres.NullString(f.FactoryRegistrationNo),
+		HandledBy:    postgres.NullString(f.HandledBy),
 	}
 	if f.FiscalYear != 0 {
 		ps.FiscalYear = &f.FiscalYear

@@ -1,12 +1,13 @@
 package limits
 
 import (
-	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -120,30 +121,35 @@ func (c *Costs) field(f *ast.Field, vars map[string]any, page int) int {
 		size := c.sizes[f.ObjectDefinition.Name+"."+f.Name]
 		n = size.assumed
 		if size.slicing != "" {
-			list, _ := args[size.slicing].([]any)
-			n = len(list)
+			n = listLength(args[size.slicing])
 		}
 	}
 	return satMul(n, satAdd(1, c.selectionSet(f.SelectionSet, vars, childPage)))
 }
 
 // pageSize is the page a `first` argument asks for: 20 when absent, and at
-// most 100 (a larger first fails as BAD_USER_INPUT when it runs).
+// most 100 (a larger first fails as BAD_USER_INPUT when it runs). The
+// value is read as the resolver will read it (a variable may hold "100");
+// one that cannot be read counts as the largest page.
 func pageSize(v any) int {
-	var n int64
-	switch v := v.(type) {
-	case nil:
+	if v == nil {
 		return DefaultPage
-	case int:
-		n = int64(v)
-	case int32:
-		n = int64(v)
-	case int64:
-		n = v
-	case float64:
-		n = int64(v)
-	case json.Number:
-		n, _ = v.Int64()
 	}
-	return int(min(max(n, 0), MaxPage))
+	n, err := graphql.UnmarshalInt(v)
+	if err != nil {
+		return MaxPage
+	}
+	return min(max(n, 0), MaxPage)
+}
+
+// listLength is how many items a list argument holds: GraphQL reads a
+// single value where a list is expected as a list of one.
+func listLength(v any) int {
+	if v == nil {
+		return 0
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
+		return rv.Len()
+	}
+	return 1
 }

@@ -95,6 +95,12 @@ func TestCostArguments(t *testing.T) {
 		{`{ search(text: "โรงงาน", first: 5) { node { __typename } } }`, nil, 5 * 2},
 		{`{ a: provinces { code } b: provinces { code } }`, nil, 154},
 		{`fragment F on Province { office { code } } { provinces { ...F } }`, nil, 77 * 2},
+		// A variable is read as the resolver reads it: "7" is 7.
+		{`query($n: Int) { factories(first: $n) { nodes { name } } }`, map[string]any{"n": "7"}, 1 + 7},
+		{`query($n: Int) { factories(first: $n) { nodes { name } } }`, map[string]any{"n": "lots"}, 1 + 100},
+		{`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{"a", "b"}}, 2},
+		{`{ nodes(ids: "TWVtYmVyOjE") { ... on Member { office { code } } } }`, nil, 2},
+		{`{ complaintStats(groupBy: [REGION]) { count } }`, nil, 1000},
 	}
 	for _, c := range cases {
 		if got := costs.Of(validDoc(t, s, c.query).Operations[0], c.vars); got != c.cost {
@@ -138,6 +144,7 @@ func TestShape(t *testing.T) {
 		{"directives", `{ a @skip(if: true) b @skip(if: true) c @include(if: true) }`, apperr.QueryTooComplex},
 		{"fragment bomb", bomb + `{ provinces { ...F30 } }`, apperr.QueryTooComplex},
 		{"introspection is not counted for depth", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, ""},
+		{"introspection's aliases count", `{ __schema { a: types { name } b: types { name } c: types { name } } }`, apperr.QueryTooComplex},
 	}
 	for _, c := range cases {
 		doc, err := parser.ParseQuery(&ast.Source{Input: c.query})
@@ -154,6 +161,14 @@ func TestShape(t *testing.T) {
 		if got := apperr.CodeOf(err); err == nil && c.code != "" || err != nil && got != c.code {
 			t.Errorf("%s: %v, want %q", c.name, err, c.code)
 		}
+	}
+	// The playground's introspection query passes the default limits.
+	playground, err := parser.ParseQuery(&ast.Source{Input: playgroundIntrospection})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := limits.Defaults().CheckShape(playground); err != nil {
+		t.Errorf("the playground's introspection: %v", err)
 	}
 	cycle, _ := parser.ParseQuery(&ast.Source{Input: `fragment A on Q { ...B } fragment B on Q { ...A } { ...A }`})
 	if err := shape.CheckShape(cycle); !limits.IsCycle(err) {
@@ -181,3 +196,14 @@ func TestBudgets(t *testing.T) {
 		t.Errorf("standing of a new caller: %+v", u)
 	}
 }
+
+// playgroundIntrospection is the introspection query GraphiQL sends.
+const playgroundIntrospection = `query IntrospectionQuery { __schema { queryType { name } mutationType { name }
+  subscriptionType { name } types { ...FullType } directives { name description locations args { ...InputValue } } } }
+fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description
+  args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue }
+  interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+  ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`

@@ -116,17 +116,18 @@ func (e *expander) selectionSet(set ast.SelectionSet, root bool) (span, error) {
 			if root {
 				sp.roots = 1
 			}
-			// The validator bounds introspection's depth itself, and the
-			// playground's own introspection query nests deep.
-			if sel.Name != "__schema" && sel.Name != "__type" {
-				inner, err := e.selectionSet(sel.SelectionSet, false)
-				if err != nil {
-					return span{}, err
-				}
-				sp.depth = inner.depth + 1
-				sp.fields = satAdd(sp.fields, inner.fields)
-				sp.aliases = satAdd(sp.aliases, inner.aliases)
+			inner, err := e.selectionSet(sel.SelectionSet, false)
+			if err != nil {
+				return span{}, err
 			}
+			// The validator bounds introspection's depth itself, and the
+			// playground's own introspection query nests deep; its fields
+			// and aliases count like any others.
+			if sel.Name != "__schema" && sel.Name != "__type" {
+				sp.depth = inner.depth + 1
+			}
+			sp.fields = satAdd(sp.fields, inner.fields)
+			sp.aliases = satAdd(sp.aliases, inner.aliases)
 			add(sp)
 		case *ast.InlineFragment:
 			sp, err := e.selectionSet(sel.SelectionSet, root)
