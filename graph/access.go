@@ -64,7 +64,7 @@ func (r *Resolver) whereOf(ctx context.Context, obj any) (*access.Where, error) 
 	case map[string]any:
 		// An input field, read before its input: the input's province
 		// (a complaint's, for the member named as its filer).
-		province, _ := obj["provinceCode"].(string)
+		province, _ := graphql.UnmarshalString(obj["provinceCode"])
 		return &access.Where{ProvinceCode: province, OfficeCode: r.Catalog.OfficeOfProvince(province)}, nil
 	}
 	args := graphql.GetFieldContext(ctx).Args

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"eilnet/internal/access"
+	"eilnet/internal/dbtest"
 	"eilnet/internal/gid"
 	"eilnet/internal/gqltest"
 )
@@ -467,5 +468,21 @@ func TestOfficerSeesFilersOfItsOwnComplaints(t *testing.T) {
 	}
 	if own == all {
 		t.Fatal("the fixture has no complaint handled elsewhere")
+	}
+}
+
+// TestNarrowedListsStayBatched checks that an officer's narrowed
+// complaintsFiled is read by level like anyone's: the look-ahead announces
+// the keys the resolvers load.
+func TestNarrowedListsStayBatched(t *testing.T) {
+	s := gqltest.NewServer(t, dbtest.Seeded(t), gqltest.Options{Debug: true, BatchWait: -1})
+	officer := s.As(s.NewKey(t, access.NewKey{Name: "khon-kaen", Role: access.Officer, OfficeCode: "PIO-40"}))
+	q := `{ members(first: 50, filter: {officeCode: "PIO-40"}) { nodes { complaintsFiled(first: 3) {
+		totalCount nodes { referenceNo factory { name } } } } } }`
+	// members, their complaints, the complaints' count, their factories
+	for name, srv := range map[string]*gqltest.Server{"admin": s, "officer": officer} {
+		if n := statements(t, srv, q, nil); n != 4 {
+			t.Errorf("%s: %d statements, want 4", name, n)
+		}
 	}
 }

@@ -78,7 +78,7 @@ func (r *complaintConnectionResolver) TotalCount(ctx context.Context, obj *model
 }
 
 func (r *queryResolver) Complaints(ctx context.Context, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	c, err := r.complaintConnection(complaint.ScopeAll, "", first, after, filter, orderBy)
+	c, err := r.complaintConnection(ctx, complaint.ScopeAll, "", first, after, filter, orderBy)
 	return lookAhead(ctx, r.Resolver, c, err)
 }
 

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"context"
 	"strconv"
 
 	"eilnet/graph/model"
+	"eilnet/internal/access"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
 	"eilnet/internal/loader"
@@ -39,23 +41,28 @@ func (r *Resolver) factoryConnection(scope, parent string, first *int, after *st
 	return &model.FactoryConnection{Page: p, Count: c}, nil
 }
 
-func (r *Resolver) complaintConnection(scope, parent string, first *int, after *string, f *model.ComplaintFilter, o *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintsHandledBy(scope, parent, "", first, after, f, o)
-}
-
-// complaintsHandledBy is complaintConnection narrowed to the complaints
-// office handles ("": all).
-func (r *Resolver) complaintsHandledBy(scope, parent, office string, first *int, after *string, f *model.ComplaintFilter, o *complaint.Order) (*model.ComplaintConnection, error) {
+func (r *Resolver) complaintConnection(ctx context.Context, scope, parent string, first *int, after *string, f *model.ComplaintFilter, o *complaint.Order) (*model.ComplaintConnection, error) {
 	q, err := r.complaintQuery(f, o)
 	if err != nil {
 		return nil, err
 	}
-	q.Filter.HandledBy = office
+	narrowComplaints(ctx, scope, &q)
 	p, c, err := loader.NewKeys(scope, parent, q, q.Filter, q.Order.SortKey().Kind, first, after)
 	if err != nil {
 		return nil, err
 	}
 	return &model.ComplaintConnection{Page: p, Count: c}, nil
+}
+
+// narrowComplaints applies the access policy to a list of complaints: who
+// filed a complaint is for the office that handles it, so an officer reads
+// a member's complaintsFiled only where its own office handles them
+// (access.graphqls). The resolvers and the look-ahead both call it, so
+// that their loader keys agree.
+func narrowComplaints(ctx context.Context, scope string, q *complaint.Query) {
+	if caller := access.From(ctx); scope == complaint.ScopeFiledBy && caller.Role == access.Officer {
+		q.Filter.HandledBy = caller.OfficeCode
+	}
 }
 
 func (r *Resolver) seminarConnection(scope, parent string, first *int, after *string, f *model.SeminarFilter, o *seminar.Order) (*model.SeminarConnection, error) {

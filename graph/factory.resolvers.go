@@ -25,7 +25,7 @@ func (r *factoryResolver) Operators(ctx context.Context, obj *factory.Factory) (
 }
 
 func (r *factoryResolver) Complaints(ctx context.Context, obj *factory.Factory, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(complaint.ScopeFactory, idKey(obj.ID), first, after, filter, orderBy)
+	return r.complaintConnection(ctx, complaint.ScopeFactory, idKey(obj.ID), first, after, filter, orderBy)
 }
 
 func (r *factoryConnectionResolver) Edges(ctx context.Context, obj *model.FactoryConnection) ([]*model.FactoryEdge, error) {

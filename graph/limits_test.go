@@ -77,6 +77,7 @@ func abuses() []abuse {
 		post("too many root fields", "{ "+repeat("p#: province(code: \"40\") { code }", 25, " ")+" }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("directive bomb", "{ provinces { "+repeat("code @include(if: true)", 60, " ")+" } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("thousand-operation document", repeat("query Q# { viewer { role } }", 1000, "\n"), nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("introspection many times over", "{ __schema { "+repeat("t#: types { fields { name } }", 50, " ")+" } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("costly nesting", "{ members(first: 100) { nodes { seminars(first: 100) { nodes { attendees(first: 100) { nodes { sector } } } } } } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("six thousand ids", "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", map[string]any{"ids": ids}, 422, "QUERY_TOO_COMPLEX"),
 		post("malformed cursor", `{ factories(after: "bm90IGEgY3Vyc29y") { totalCount } }`, nil, 200, "BAD_USER_INPUT"),

@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"eilnet/graph/model"
-	"eilnet/internal/access"
 	"eilnet/internal/award"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
@@ -44,13 +43,7 @@ func (r *memberResolver) Awards(ctx context.Context, obj *member.Member) ([]*awa
 }
 
 func (r *memberResolver) ComplaintsFiled(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	// Who filed a complaint is for the office that handles it: an officer
-	// sees only those of a member's complaints (access.graphqls).
-	office := ""
-	if caller := access.From(ctx); caller.Role == access.Officer {
-		office = caller.OfficeCode
-	}
-	return r.complaintsHandledBy(complaint.ScopeFiledBy, idKey(obj.ID), office, first, after, filter, orderBy)
+	return r.complaintConnection(ctx, complaint.ScopeFiledBy, idKey(obj.ID), first, after, filter, orderBy)
 }
 
 func (r *memberConnectionResolver) Edges(ctx context.Context, obj *model.MemberConnection) ([]*model.MemberEdge, error) {

@@ -33,7 +33,7 @@ func (r *officeResolver) Seminars(ctx context.Context, obj *office.Office, first
 }
 
 func (r *officeResolver) Complaints(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(complaint.ScopeOffice, obj.Code, first, after, filter, orderBy)
+	return r.complaintConnection(ctx, complaint.ScopeOffice, obj.Code, first, after, filter, orderBy)
 }
 
 func (r *queryResolver) Offices(ctx context.Context, kind *office.Kind) ([]*office.Office, error) {

@@ -163,6 +163,9 @@ type connKind[F, O any, Q, QF comparable, T any] struct {
 	edges        []string
 	page         func(*loader.Loaders) *loader.Loader[loader.PageKey[Q], *page.Page[T]]
 	count        func(*loader.Loaders) *loader.Loader[loader.CountKey[QF], int]
+	// narrow, if set, applies the access policy to a query, as the
+	// connection's resolver does.
+	narrow func(ctx context.Context, scope string, q *Q)
 }
 
 var (
@@ -173,7 +176,7 @@ var (
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[member.Query], *page.Page[*member.Member]] {
 			return l.MemberPage
 		},
-		func(l *loader.Loaders) *loader.Loader[loader.CountKey[member.Filter], int] { return l.MemberCount }}
+		func(l *loader.Loaders) *loader.Loader[loader.CountKey[member.Filter], int] { return l.MemberCount }, nil}
 	factoryConns = connKind[model.FactoryFilter, factory.Order, factory.Query, factory.Filter, *factory.Factory]{
 		UnmarshalFactoryFilter, UnmarshalFactoryOrder, (*Resolver).factoryQuery,
 		func(q factory.Query) (factory.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
@@ -181,7 +184,7 @@ var (
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[factory.Query], *page.Page[*factory.Factory]] {
 			return l.FactoryPage
 		},
-		func(l *loader.Loaders) *loader.Loader[loader.CountKey[factory.Filter], int] { return l.FactoryCount }}
+		func(l *loader.Loaders) *loader.Loader[loader.CountKey[factory.Filter], int] { return l.FactoryCount }, nil}
 	complaintConns = connKind[model.ComplaintFilter, complaint.Order, complaint.Query, complaint.Filter, *complaint.Complaint]{
 		UnmarshalComplaintFilter, UnmarshalComplaintOrder, (*Resolver).complaintQuery,
 		func(q complaint.Query) (complaint.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
@@ -191,7 +194,8 @@ var (
 		},
 		func(l *loader.Loaders) *loader.Loader[loader.CountKey[complaint.Filter], int] {
 			return l.ComplaintCount
-		}}
+		},
+		narrowComplaints}
 	seminarConns = connKind[model.SeminarFilter, seminar.Order, seminar.Query, seminar.Filter, *seminar.Seminar]{
 		UnmarshalSeminarFilter, UnmarshalSeminarOrder, (*Resolver).seminarQuery,
 		func(q seminar.Query) (seminar.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
@@ -199,7 +203,7 @@ var (
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[seminar.Query], *page.Page[*seminar.Seminar]] {
 			return l.SeminarPage
 		},
-		func(l *loader.Loaders) *loader.Loader[loader.CountKey[seminar.Filter], int] { return l.SeminarCount }}
+		func(l *loader.Loaders) *loader.Loader[loader.CountKey[seminar.Filter], int] { return l.SeminarCount }, nil}
 )
 
 // connection is the relation of a connection field whose parent key is
@@ -213,6 +217,9 @@ func connection[T any, F, O any, Q, QF comparable, R any](k connKind[F, O, Q, QF
 		q, err := k.query(r, filter, order)
 		if err != nil {
 			return nil
+		}
+		if k.narrow != nil {
+			k.narrow(ctx, scope, &q)
 		}
 		qf, kind := k.parts(q)
 		plan := planConnection(ctx, r, k, f.Selections)

@@ -31,7 +31,7 @@ func (r *provinceResolver) Members(ctx context.Context, obj *province.Province, 
 }
 
 func (r *provinceResolver) Complaints(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(complaint.ScopeProvince, obj.Code, first, after, filter, orderBy)
+	return r.complaintConnection(ctx, complaint.ScopeProvince, obj.Code, first, after, filter, orderBy)
 }
 
 func (r *provinceResolver) Seminars(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {

@@ -26,6 +26,10 @@ const (
 // Scalars cost nothing: the objects holding them were counted.
 type Costs struct {
 	sizes map[string]listSize
+	// schemaList is what a list of introspection costs: the number of
+	// types, about what any of its lists (types, fields, arguments, enum
+	// values) holds.
+	schemaList int
 }
 
 type listSize struct {
@@ -38,7 +42,7 @@ type listSize struct {
 // by @listSize; an undeclared one is an error, so that no list escapes the
 // cost.
 func NewCosts(schema *ast.Schema) (*Costs, error) {
-	c := &Costs{sizes: map[string]listSize{}}
+	c := &Costs{sizes: map[string]listSize{}, schemaList: len(schema.Types)}
 	var unsized []string
 	for _, t := range schema.Types {
 		if t.BuiltIn || strings.HasPrefix(t.Name, "__") || (t.Kind != ast.Object && t.Kind != ast.Interface) {
@@ -100,8 +104,11 @@ func (c *Costs) selectionSet(set ast.SelectionSet, vars map[string]any, page int
 }
 
 func (c *Costs) field(f *ast.Field, vars map[string]any, page int) int {
-	if f.Definition == nil || len(f.SelectionSet) == 0 || strings.HasPrefix(f.Name, "__") {
+	if f.Definition == nil || len(f.SelectionSet) == 0 {
 		return 0
+	}
+	if f.Name == "__schema" || f.Name == "__type" {
+		return satAdd(1, c.introspection(f.SelectionSet))
 	}
 	var args map[string]any
 	if len(f.Arguments) > 0 {
@@ -125,6 +132,32 @@ func (c *Costs) field(f *ast.Field, vars map[string]any, page int) int {
 		}
 	}
 	return satMul(n, satAdd(1, c.selectionSet(f.SelectionSet, vars, childPage)))
+}
+
+// introspection costs the introspection below set: the schema's size for
+// each list it asks for. Its lists nest (types, their fields, their
+// arguments) but their total is what the schema holds, so they add up
+// rather than multiply: the playground's query, nine lists, costs nine
+// times the number of types, and asking for the types fifty times over
+// costs fifty times as much.
+func (c *Costs) introspection(set ast.SelectionSet) int {
+	total := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Definition != nil && sel.Definition.Type.Elem != nil && len(sel.SelectionSet) > 0 {
+				total = satAdd(total, c.schemaList)
+			}
+			total = satAdd(total, c.introspection(sel.SelectionSet))
+		case *ast.InlineFragment:
+			total = satAdd(total, c.introspection(sel.SelectionSet))
+		case *ast.FragmentSpread:
+			if sel.Definition != nil {
+				total = satAdd(total, c.introspection(sel.Definition.SelectionSet))
+			}
+		}
+	}
+	return total
 }
 
 // pageSize is the page a `first` argument asks for: 20 when absent, and at

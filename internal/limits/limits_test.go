@@ -101,11 +101,39 @@ func TestCostArguments(t *testing.T) {
 		{`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{"a", "b"}}, 2},
 		{`{ nodes(ids: "TWVtYmVyOjE") { ... on Member { office { code } } } }`, nil, 2},
 		{`{ complaintStats(groupBy: [REGION]) { count } }`, nil, 1000},
+		{`{ __typename }`, nil, 0},
 	}
 	for _, c := range cases {
 		if got := costs.Of(validDoc(t, s, c.query).Operations[0], c.vars); got != c.cost {
 			t.Errorf("%s costs %d, want %d", c.query, got, c.cost)
 		}
+	}
+}
+
+// TestIntrospectionCost checks that introspection is charged by the lists
+// it asks for: the playground's query fits the anonymous limit, the same
+// types asked for fifty times over does not.
+func TestIntrospectionCost(t *testing.T) {
+	s := schema()
+	costs, err := limits.NewCosts(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := len(s.Types)
+	anonymous := limits.Defaults().MaxCost[access.Anonymous]
+	// types, their fields and the fields' args, inputFields, interfaces,
+	// enumValues, possibleTypes, directives and their args: the nine lists
+	// of objects the query asks for, fragments expanded.
+	playground := costs.Of(validDoc(t, s, playgroundIntrospection).Operations[0], nil)
+	if playground != 1+9*types || playground > anonymous {
+		t.Errorf("the playground's introspection costs %d (%d types), want %d within %d", playground, types, 1+9*types, anonymous)
+	}
+	bomb := "{ __schema { " + strings.Repeat("t#: types { fields { name } } ", 50) + "} }"
+	for i := range 50 {
+		bomb = strings.Replace(bomb, "t#", "t"+strconv.Itoa(i), 1)
+	}
+	if got := costs.Of(validDoc(t, s, bomb).Operations[0], nil); got != 1+100*types || got <= anonymous {
+		t.Errorf("fifty copies of the types cost %d, want %d (over %d)", got, 1+100*types, anonymous)
 	}
 }
 
