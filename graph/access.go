@@ -6,7 +6,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"eilnet/graph/model"
 	"eilnet/internal/access"
 	"eilnet/internal/award"
 	"eilnet/internal/complaint"
@@ -22,16 +21,16 @@ import (
 // listed, or an OFFICER outside the scope, gets null and an error at the
 // field's path (UNAUTHENTICATED without a key, FORBIDDEN with one), or
 // only null for a silent field.
-func (r *Resolver) enforceAccess(ctx context.Context, obj any, next graphql.Resolver, roles []model.Role, officer model.OfficerScope, silent bool) (any, error) {
+func (r *Resolver) enforceAccess(ctx context.Context, obj any, next graphql.Resolver, roles []access.Role, officer access.Scope, silent bool) (any, error) {
 	caller := access.From(ctx)
-	allowed := slices.Contains(roles, model.Role(caller.Role))
-	if allowed && caller.Role == access.Officer && officer != model.OfficerScopeAnywhere {
+	allowed := slices.Contains(roles, caller.Role)
+	if allowed && caller.Role == access.Officer && officer != access.Anywhere {
 		where, err := r.whereOf(ctx, obj)
 		if err != nil {
 			return nil, err
 		}
 		// An object that does not exist is the resolver's to report.
-		allowed = where == nil || caller.Allows([]access.Role{access.Officer}, access.Scope(officer), *where)
+		allowed = where == nil || caller.Reaches(officer, *where)
 	}
 	switch {
 	case allowed:

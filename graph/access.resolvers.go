@@ -15,7 +15,7 @@ import (
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	caller := access.From(ctx)
-	v := &model.Viewer{Role: model.Role(caller.Role)}
+	v := &model.Viewer{Role: caller.Role}
 	if caller.Role != access.Anonymous {
 		v.Name = &caller.Name
 	}

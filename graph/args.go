@@ -12,17 +12,13 @@ import (
 	"eilnet/internal/member"
 	"eilnet/internal/search"
 	"eilnet/internal/seminar"
+	"eilnet/internal/validate"
 )
 
 // This file turns GraphQL filter and order arguments into domain queries,
 // refusing what cannot be served with BAD_USER_INPUT: a filter naming a
 // province or office that does not exist would otherwise answer an empty
 // list that looks like a fact.
-
-const (
-	minFiscalYear = 2540
-	maxFiscalYear = 2600
-)
 
 var provinceCodeFormat = regexp.MustCompile(`^[0-9]{2}$`)
 
@@ -54,8 +50,8 @@ func checkFiscalYear(arg string, fy *int) (int, error) {
 	if fy == nil {
 		return 0, nil
 	}
-	if *fy < minFiscalYear || *fy > maxFiscalYear {
-		return 0, badInput("%s must be a Buddhist Era year between %d and %d, not %d", arg, minFiscalYear, maxFiscalYear, *fy)
+	if *fy < validate.MinFiscalYear || *fy > validate.MaxFiscalYear {
+		return 0, badInput("%s must be a Buddhist Era year between %d and %d, not %d", arg, validate.MinFiscalYear, validate.MaxFiscalYear, *fy)
 	}
 	return *fy, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"eilnet/graph/model"
 	"eilnet/graph/scalar"
+	"eilnet/internal/access"
 	"eilnet/internal/award"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
@@ -57,7 +58,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	Access func(ctx context.Context, obj any, next graphql.Resolver, roles []model.Role, officer model.OfficerScope, silent bool) (res any, err error)
+	Access func(ctx context.Context, obj any, next graphql.Resolver, roles []access.Role, officer access.Scope, silent bool) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -3253,16 +3254,16 @@ func (ec *executionContext) dir_access_args(ctx context.Context, rawArgs map[str
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
-		func(ctx context.Context, v any) ([]model.Role, error) {
-			return ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]access.Role, error) {
+			return ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["roles"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "officer",
-		func(ctx context.Context, v any) (model.OfficerScope, error) {
-			return ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, v)
+		func(ctx context.Context, v any) (access.Scope, error) {
+			return ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4716,12 +4717,12 @@ func (ec *executionContext) _Complaint_filedBy(ctx context.Context, field graphq
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *member.Member
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_OFFICE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_OFFICE")
 				if err != nil {
 					var zeroVal *member.Member
 					return zeroVal, err
@@ -5949,12 +5950,12 @@ func (ec *executionContext) _Member_id(ctx context.Context, field graphql.Collec
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal string
 					return zeroVal, err
@@ -6000,12 +6001,12 @@ func (ec *executionContext) _Member_fullName(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal string
 					return zeroVal, err
@@ -6051,12 +6052,12 @@ func (ec *executionContext) _Member_sector(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal member.Sector
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal member.Sector
 					return zeroVal, err
@@ -6102,12 +6103,12 @@ func (ec *executionContext) _Member_joinedOn(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal time.Time
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal time.Time
 					return zeroVal, err
@@ -6153,12 +6154,12 @@ func (ec *executionContext) _Member_province(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *province.Province
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal *province.Province
 					return zeroVal, err
@@ -6213,12 +6214,12 @@ func (ec *executionContext) _Member_office(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *office.Office
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal *office.Office
 					return zeroVal, err
@@ -6273,12 +6274,12 @@ func (ec *executionContext) _Member_factory(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *factory.Factory
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal *factory.Factory
 					return zeroVal, err
@@ -6333,12 +6334,12 @@ func (ec *executionContext) _Member_phone(ctx context.Context, field graphql.Col
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -6384,12 +6385,12 @@ func (ec *executionContext) _Member_email(ctx context.Context, field graphql.Col
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -6436,12 +6437,12 @@ func (ec *executionContext) _Member_seminars(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *model.SeminarConnection
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal *model.SeminarConnection
 					return zeroVal, err
@@ -6507,12 +6508,12 @@ func (ec *executionContext) _Member_awards(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal []*award.Award
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal []*award.Award
 					return zeroVal, err
@@ -6568,12 +6569,12 @@ func (ec *executionContext) _Member_complaintsFiled(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *model.ComplaintConnection
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *model.ComplaintConnection
 					return zeroVal, err
@@ -6639,12 +6640,12 @@ func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal []*model.MemberEdge
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal []*model.MemberEdge
 					return zeroVal, err
@@ -6699,12 +6700,12 @@ func (ec *executionContext) _MemberConnection_nodes(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal []*member.Member
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal []*member.Member
 					return zeroVal, err
@@ -6759,12 +6760,12 @@ func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *model.PageInfo
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal *model.PageInfo
 					return zeroVal, err
@@ -6898,12 +6899,12 @@ func (ec *executionContext) _Mutation_registerMember(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *member.Member
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *member.Member
 					return zeroVal, err
@@ -6970,12 +6971,12 @@ func (ec *executionContext) _Mutation_updateMember(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *member.Member
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *member.Member
 					return zeroVal, err
@@ -7042,12 +7043,12 @@ func (ec *executionContext) _Mutation_registerFactory(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *factory.Factory
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *factory.Factory
 					return zeroVal, err
@@ -7114,12 +7115,12 @@ func (ec *executionContext) _Mutation_updateFactory(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *factory.Factory
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *factory.Factory
 					return zeroVal, err
@@ -7230,12 +7231,12 @@ func (ec *executionContext) _Mutation_transitionComplaint(ctx context.Context, f
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *complaint.Complaint
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *complaint.Complaint
 					return zeroVal, err
@@ -7302,12 +7303,12 @@ func (ec *executionContext) _Mutation_assignInvestigators(ctx context.Context, f
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *complaint.Complaint
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *complaint.Complaint
 					return zeroVal, err
@@ -7374,12 +7375,12 @@ func (ec *executionContext) _Mutation_createSeminar(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *seminar.Seminar
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *seminar.Seminar
 					return zeroVal, err
@@ -7446,12 +7447,12 @@ func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *seminar.Seminar
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *seminar.Seminar
 					return zeroVal, err
@@ -7518,12 +7519,12 @@ func (ec *executionContext) _Mutation_grantAward(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *award.Award
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *award.Award
 					return zeroVal, err
@@ -9900,8 +9901,8 @@ func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.Coll
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
-			return ec.marshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v access.Role) graphql.Marshaler {
+			return ec.marshalNRole2eilnetᚋinternalᚋaccessᚐRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11482,12 +11483,12 @@ func (ec *executionContext) unmarshalInputFileComplaintInput(ctx context.Context
 			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOID2ᚖstring(ctx, v) }
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "OWN_PROVINCE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "OWN_PROVINCE")
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -11717,12 +11718,12 @@ func (ec *executionContext) unmarshalInputMemberFilter(ctx context.Context, obj 
 			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOString2ᚖstring(ctx, v) }
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
+				roles, err := ec.unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx, []any{"PARTNER", "OFFICER", "ADMIN"})
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
 				}
-				officer, err := ec.unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx, "ANYWHERE")
+				officer, err := ec.unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx, "ANYWHERE")
 				if err != nil {
 					var zeroVal *string
 					return zeroVal, err
@@ -15074,15 +15075,33 @@ var (
 	}
 )
 
-func (ec *executionContext) unmarshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx context.Context, v any) (model.OfficerScope, error) {
-	var res model.OfficerScope
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx context.Context, v any) (access.Scope, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOfficerScope2eilnetᚋgraphᚋmodelᚐOfficerScope(ctx context.Context, sel ast.SelectionSet, v model.OfficerScope) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope(ctx context.Context, sel ast.SelectionSet, v access.Scope) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OfficerScope!")
+	}
+	return res
 }
+
+var (
+	unmarshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope = map[string]access.Scope{
+		"ANYWHERE":     access.Anywhere,
+		"OWN_PROVINCE": access.OwnProvince,
+		"OWN_OFFICE":   access.OwnOffice,
+	}
+	marshalNOfficerScope2eilnetᚋinternalᚋaccessᚐScope = map[access.Scope]string{
+		access.Anywhere:    "ANYWHERE",
+		access.OwnProvince: "OWN_PROVINCE",
+		access.OwnOffice:   "OWN_OFFICE",
+	}
+)
 
 func (ec *executionContext) unmarshalNOrderDirection2eilnetᚋinternalᚋpageᚐDirection(ctx context.Context, v any) (page.Direction, error) {
 	tmp, err := graphql.UnmarshalString(v)
@@ -15186,23 +15205,43 @@ func (ec *executionContext) unmarshalNRegisterMemberInput2eilnetᚋinternalᚋme
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
-	var res model.Role
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRole2eilnetᚋinternalᚋaccessᚐRole(ctx context.Context, v any) (access.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRole2eilnetᚋinternalᚋaccessᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRole2eilnetᚋinternalᚋaccessᚐRole(ctx context.Context, sel ast.SelectionSet, v access.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRole2eilnetᚋinternalᚋaccessᚐRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, v any) ([]model.Role, error) {
+var (
+	unmarshalNRole2eilnetᚋinternalᚋaccessᚐRole = map[string]access.Role{
+		"ANONYMOUS": access.Anonymous,
+		"PARTNER":   access.Partner,
+		"OFFICER":   access.Officer,
+		"ADMIN":     access.Admin,
+	}
+	marshalNRole2eilnetᚋinternalᚋaccessᚐRole = map[access.Role]string{
+		access.Anonymous: "ANONYMOUS",
+		access.Partner:   "PARTNER",
+		access.Officer:   "OFFICER",
+		access.Admin:     "ADMIN",
+	}
+)
+
+func (ec *executionContext) unmarshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx context.Context, v any) ([]access.Role, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Role, len(vSlice))
+	res := make([]access.Role, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRole2eilnetᚋinternalᚋaccessᚐRole(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -15210,11 +15249,11 @@ func (ec *executionContext) unmarshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(c
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRole2ᚕeilnetᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2ᚕeilnetᚋinternalᚋaccessᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []access.Role) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRole2eilnetᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
+		return ec.marshalNRole2eilnetᚋinternalᚋaccessᚐRole(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

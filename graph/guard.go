@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"sync"
@@ -124,14 +125,10 @@ func (g *guard) resolvePersisted(ctx context.Context, p *graphql.RawParams, ext 
 	return nil
 }
 
+// isOne tells whether v, decoded with json.Decoder.UseNumber, is 1.
 func isOne(v any) bool {
-	switch v := v.(type) {
-	case float64:
-		return v == 1
-	case interface{ String() string }: // json.Number
-		return v.String() == "1"
-	}
-	return false
+	n, ok := v.(json.Number)
+	return ok && n.String() == "1"
 }
 
 func (g *guard) isRegistered(ctx context.Context, hash string) (bool, error) {
@@ -167,7 +164,7 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 		m.record(limits.Usage{Requested: cost, Remaining: -1})
 		return nil
 	}
-	usage, ok := g.budgets.Spend(rateKey(caller), budget, cost)
+	usage, ok := g.budgets.Spend(caller.Owner(), budget, cost)
 	m.record(usage)
 	if !ok {
 		retry := int(time.Until(usage.ResetAt).Seconds()) + 1
@@ -185,16 +182,7 @@ func (g *guard) standing(caller access.Caller) limits.Usage {
 	if budget <= 0 {
 		return limits.Usage{Remaining: -1}
 	}
-	return g.budgets.Standing(rateKey(caller), budget)
-}
-
-// rateKey is whose budget a caller spends: its key's, or its address's
-// when it has none.
-func rateKey(c access.Caller) string {
-	if c.Role == access.Anonymous {
-		return "address:" + c.Address
-	}
-	return c.Actor()
+	return g.budgets.Standing(caller.Owner(), budget)
 }
 
 func requestError(code apperr.Code, details map[string]any, format string, args ...any) *gqlerror.Error {

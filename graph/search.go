@@ -13,13 +13,8 @@ import (
 
 // searchFirst checks search's first argument like a connection's.
 func searchFirst(first *int) (int, error) {
-	if first == nil {
-		return page.DefaultFirst, nil
-	}
-	if *first < 0 || *first > page.MaxFirst {
-		return 0, badInput("first must be between 0 and %d, not %d", page.MaxFirst, *first)
-	}
-	return *first, nil
+	w, err := page.NewWindow(first, nil, nil, page.KeyText)
+	return w.First, err
 }
 
 // searchHits loads the objects of hits, announced as one level so that

@@ -3,14 +3,11 @@
 package model
 
 import (
-	"bytes"
-	"fmt"
-	"io"
-	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"eilnet/internal/access"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
 	"eilnet/internal/member"
@@ -197,138 +194,9 @@ type UpdateMemberInput struct {
 
 // The caller of a request, as its API key makes it.
 type Viewer struct {
-	Role Role `json:"role"`
+	Role access.Role `json:"role"`
 	// The key's name; null for ANONYMOUS.
 	Name *string `json:"name,omitempty"`
 	// The office an OFFICER key belongs to.
 	Office *office.Office `json:"office,omitempty"`
-}
-
-// How far an OFFICER's permission reaches.
-type OfficerScope string
-
-const (
-	// Wherever the object is.
-	OfficerScopeAnywhere OfficerScope = "ANYWHERE"
-	// Objects of the officer's province (that of its office).
-	OfficerScopeOwnProvince OfficerScope = "OWN_PROVINCE"
-	// Objects of the officer's own office: the complaints it handles.
-	OfficerScopeOwnOffice OfficerScope = "OWN_OFFICE"
-)
-
-var AllOfficerScope = []OfficerScope{
-	OfficerScopeAnywhere,
-	OfficerScopeOwnProvince,
-	OfficerScopeOwnOffice,
-}
-
-func (e OfficerScope) IsValid() bool {
-	switch e {
-	case OfficerScopeAnywhere, OfficerScopeOwnProvince, OfficerScopeOwnOffice:
-		return true
-	}
-	return false
-}
-
-func (e OfficerScope) String() string {
-	return string(e)
-}
-
-func (e *OfficerScope) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = OfficerScope(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid OfficerScope", str)
-	}
-	return nil
-}
-
-func (e OfficerScope) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *OfficerScope) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e OfficerScope) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// Who may read and write what. A caller presents an API key as
-// `Authorization: Bearer <key>`; no key means ANONYMOUS. An unknown or revoked
-// key is refused with HTTP 401 and `UNAUTHENTICATED`.
-type Role string
-
-const (
-	// No key: public data, counts and aggregates; may file a complaint without naming a member.
-	RoleAnonymous Role = "ANONYMOUS"
-	// A partner agency: reads everything but members' contact data and who filed a complaint.
-	RolePartner Role = "PARTNER"
-	// An office's officer: reads everything, sees the contact data of the members
-	// of its own province and who filed the complaints its office handles, and
-	// writes within its province.
-	RoleOfficer Role = "OFFICER"
-	// Everything.
-	RoleAdmin Role = "ADMIN"
-)
-
-var AllRole = []Role{
-	RoleAnonymous,
-	RolePartner,
-	RoleOfficer,
-	RoleAdmin,
-}
-
-func (e Role) IsValid() bool {
-	switch e {
-	case RoleAnonymous, RolePartner, RoleOfficer, RoleAdmin:
-		return true
-	}
-	return false
-}
-
-func (e Role) String() string {
-	return string(e)
-}
-
-func (e *Role) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = Role(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid Role", str)
-	}
-	return nil
-}
-
-func (e Role) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *Role) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e Role) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }

@@ -10,11 +10,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"eilnet/internal/apperr"
+	"eilnet/internal/validate"
 )
-
-// thaiTime is Thailand's zone: UTC+07:00 all year, without daylight saving
-// since 1920, so a fixed zone needs no tz database.
-var thaiTime = time.FixedZone("ICT", 7*60*60)
 
 const dateLayout = "2006-01-02"
 
@@ -41,7 +38,7 @@ func UnmarshalDate(v any) (time.Time, error) {
 // MarshalDateTime writes an instant as RFC 3339 in Thai time.
 func MarshalDateTime(t time.Time) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		io.WriteString(w, strconv.Quote(t.In(thaiTime).Format(time.RFC3339)))
+		io.WriteString(w, strconv.Quote(t.In(validate.ThaiTime).Format(time.RFC3339)))
 	})
 }
 

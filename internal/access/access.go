@@ -35,8 +35,6 @@ type Caller struct {
 	Role Role
 	// Name is the API key's name; "" for Anonymous.
 	Name string
-	// KeyID is the API key's id; 0 for Anonymous.
-	KeyID int64
 	// OfficeCode and ProvinceCode are an Officer's office and its province.
 	OfficeCode, ProvinceCode string
 	// RegisteredOnly limits the key to registered operations.
@@ -55,10 +53,11 @@ func (c Caller) Actor() string {
 	return "key:" + c.Name
 }
 
-// KeyOwner is whose Idempotency-Key a request's key is: the API key's, or
-// for anonymous callers their address's, so that two anonymous clients
-// choosing the same key do not get each other's answers.
-func (c Caller) KeyOwner() string {
+// Owner is whose rate budget a request spends and whose Idempotency-Keys
+// it uses: the API key's, or for anonymous callers their address's, so
+// that two anonymous clients neither share a budget nor get each other's
+// answers.
+func (c Caller) Owner() string {
 	if c.Role == Anonymous {
 		return "anonymous@" + c.Address
 	}
@@ -109,24 +108,15 @@ type Where struct {
 	ProvinceCode, OfficeCode string
 }
 
-// Allows tells whether the caller may do what is open to roles, narrowed
-// for an Officer by scope to objects where says.
-func (c Caller) Allows(roles []Role, scope Scope, where Where) bool {
-	allowed := false
-	for _, r := range roles {
-		allowed = allowed || r == c.Role
-	}
-	switch {
-	case !allowed:
-		return false
-	case c.Role != Officer:
-		return true
-	case scope == OwnProvince:
-		// An office the server does not know (created after it started)
-		// has no province: it reaches nothing rather than everything
-		// unknown.
+// Reaches tells whether an Officer's permission, narrowed by scope, reaches
+// an object where says. An office the server does not know (created after
+// it started) has no province: it reaches nothing rather than everything
+// unknown.
+func (c Caller) Reaches(scope Scope, where Where) bool {
+	switch scope {
+	case OwnProvince:
 		return c.ProvinceCode != "" && where.ProvinceCode == c.ProvinceCode
-	case scope == OwnOffice:
+	case OwnOffice:
 		return c.OfficeCode != "" && where.OfficeCode == c.OfficeCode
 	}
 	return true

@@ -58,15 +58,14 @@ func TestAuthenticatorRemembersLiveKeys(t *testing.T) {
 // office the server does not know reaches nothing, not everything unknown.
 func TestAllowsNothingToAnOfficeWithoutProvince(t *testing.T) {
 	stale := access.Caller{Role: access.Officer, Name: "new-office", OfficeCode: "PIO-99"}
-	officers := []access.Role{access.Officer}
-	if stale.Allows(officers, access.OwnProvince, access.Where{}) {
+	if stale.Reaches(access.OwnProvince, access.Where{}) {
 		t.Error("an officer without province reached an object without province")
 	}
 	known := access.Caller{Role: access.Officer, OfficeCode: "PIO-40", ProvinceCode: "40"}
-	if !known.Allows(officers, access.OwnProvince, access.Where{ProvinceCode: "40"}) ||
-		known.Allows(officers, access.OwnProvince, access.Where{ProvinceCode: "10"}) ||
-		!known.Allows(officers, access.OwnOffice, access.Where{OfficeCode: "PIO-40"}) ||
-		known.Allows(officers, access.OwnOffice, access.Where{}) {
+	if !known.Reaches(access.OwnProvince, access.Where{ProvinceCode: "40"}) ||
+		known.Reaches(access.OwnProvince, access.Where{ProvinceCode: "10"}) ||
+		!known.Reaches(access.OwnOffice, access.Where{OfficeCode: "PIO-40"}) ||
+		known.Reaches(access.OwnOffice, access.Where{}) {
 		t.Error("an officer's scope is wrong")
 	}
 }

@@ -62,7 +62,7 @@ func (a *Authenticator) Caller(ctx context.Context, r *http.Request) (Caller, er
 	if key == nil {
 		return Caller{}, apperr.Errorf(apperr.Unauthenticated, "the API key is unknown or has been revoked")
 	}
-	c := Caller{Role: key.Role, Name: key.Name, KeyID: key.ID, RegisteredOnly: key.RegisteredOnly, Address: address}
+	c := Caller{Role: key.Role, Name: key.Name, RegisteredOnly: key.RegisteredOnly, Address: address}
 	if key.OfficeCode != nil {
 		c.OfficeCode = *key.OfficeCode
 		c.ProvinceCode = a.provinceOf(c.OfficeCode)

@@ -10,6 +10,7 @@ import (
 	"eilnet/internal/audit"
 	"eilnet/internal/gid"
 	"eilnet/internal/postgres"
+	"eilnet/internal/validate"
 )
 
 // Grant is an award to confer, as a client gives it.
@@ -28,8 +29,9 @@ type Grant struct {
 // knows.
 func (g *Grant) Clean(c *apperr.Check) {
 	g.Member = gid.DecodeAs(c, "memberId", g.MemberID, gid.Member)
-	if g.FiscalYear < 2540 || g.FiscalYear > 2600 {
-		c.Failf("fiscalYear", "must be a fiscal year of the Buddhist Era between 2540 and 2600, not %d", g.FiscalYear)
+	if g.FiscalYear < validate.MinFiscalYear || g.FiscalYear > validate.MaxFiscalYear {
+		c.Failf("fiscalYear", "must be a fiscal year of the Buddhist Era between %d and %d, not %d",
+			validate.MinFiscalYear, validate.MaxFiscalYear, g.FiscalYear)
 	}
 	if g.SeminarID != nil {
 		if id := gid.DecodeAs(c, "seminarId", *g.SeminarID, gid.Seminar); id != 0 {

@@ -38,7 +38,7 @@ var (
 	out      = flag.String("out", "docs/benchmarks.md", "where to write the report")
 	duration = flag.Duration("duration", 5*time.Second, "how long each load runs")
 	scales   = flag.String("scales", "1,10", "demo network scales to measure")
-	sweep    = flag.Bool("sweep", true, "also measure loader waits and batch capacities (at the first scale)")
+	sweep    = flag.Bool("sweep", true, "also measure loader waits (at the first scale)")
 	only     = flag.String("only", "", "measure only these queries (comma-separated names)")
 	extra    = flag.String("flags", "", "extra flags for the measured eilnet server (space-separated)")
 	loads    = flag.Bool("loads", true, "run the loads (false: only the query plans)")
@@ -128,7 +128,7 @@ func run(ctx context.Context) error {
 			return err
 		}
 		if i == 0 && *sweep {
-			if err := sweepBatching(ctx, rep, db, name); err != nil {
+			if err := sweepBatching(ctx, rep, db, name, scale); err != nil {
 				db.Close()
 				return err
 			}
@@ -546,7 +546,7 @@ func paginationRatios(small, large []row) []string {
 
 // sweepBatching measures the dashboard and a single-object lookup at
 // several loader waits, which only unannounced loads wait for.
-func sweepBatching(ctx context.Context, rep *report, db *sqlx.DB, database string) error {
+func sweepBatching(ctx context.Context, rep *report, db *sqlx.DB, database string, scale int) error {
 	queries, err := benchQueries(ctx, db)
 	if err != nil {
 		return err
@@ -586,7 +586,7 @@ func sweepBatching(ctx context.Context, rep *report, db *sqlx.DB, database strin
 		}
 		p.stop()
 	}
-	rep.add("Loader wait (scale 1)", lines...)
+	rep.add(fmt.Sprintf("Loader wait (scale %d)", scale), lines...)
 	return nil
 }
 

@@ -135,7 +135,7 @@ func Lock(ctx context.Context, tx sqlx.QueryerContext, id int64) (*Complaint, er
 const transition = `WITH moved AS (
     UPDATE complaints
     SET status = $2, version = version + 1,
-        resolved_at = CASE WHEN $2 IN ('RESOLVED', 'DISMISSED', 'REFERRED') THEN clock_timestamp() END
+        resolved_at = CASE WHEN $4 THEN clock_timestamp() END
     WHERE id = $1
     RETURNING id, status
 )
@@ -145,7 +145,7 @@ SELECT id, clock_timestamp(), status, $3 FROM moved`
 // Transition moves the locked complaint c to status to with an optional
 // note (checked by the caller against CanMove).
 func Transition(ctx context.Context, tx sqlx.ExecerContext, c *Complaint, to Status, note *string) error {
-	if _, err := tx.ExecContext(ctx, transition, c.ID, to, note); err != nil {
+	if _, err := tx.ExecContext(ctx, transition, c.ID, to, note, Closed(to)); err != nil {
 		return fmt.Errorf("transition complaint: %w", err)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"eilnet/internal/access"
 	"eilnet/internal/limits"
+	"eilnet/internal/postgres"
 )
 
 // Command is what the binary was asked to do.
@@ -69,8 +70,7 @@ type Config struct {
 	// its revocation may take to reach the server.
 	KeyCacheTTL time.Duration
 
-	// Action is what apikey or operations does: create, revoke or list
-	// keys; register operations.
+	// Action is what apikey does: create, revoke or list keys.
 	Action string
 	// Key is the key apikey create makes, or (by name) revokes.
 	Key access.NewKey
@@ -197,7 +197,6 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			fmt.Fprint(out, "Usage: eilnet operations register FILE...\n")
 			return cfg, errors.New("unknown operations action")
 		}
-		cfg.Action = args[0]
 		if err := fs.Parse(args[1:]); err != nil {
 			return cfg, err
 		}
@@ -290,14 +289,5 @@ func databaseURL(getenv func(string) string) string {
 	if strings.Contains(dsn, "sslmode=") || getenv("PGSSLMODE") != "" {
 		return dsn
 	}
-	switch {
-	case dsn == "":
-		return "sslmode=prefer"
-	case strings.Contains(dsn, "://") && strings.Contains(dsn, "?"):
-		return dsn + "&sslmode=prefer"
-	case strings.Contains(dsn, "://"):
-		return dsn + "?sslmode=prefer"
-	default:
-		return dsn + " sslmode=prefer"
-	}
+	return postgres.WithSetting(dsn, "sslmode", "prefer")
 }

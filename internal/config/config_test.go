@@ -51,7 +51,7 @@ func TestParse(t *testing.T) {
 		{"apikey revoke", []string{"apikey", "revoke", "--name", "khon-kaen"}, nil,
 			Config{Command: APIKey, DatabaseURL: "sslmode=prefer", Scale: 1, Action: "revoke", Key: access.NewKey{Name: "khon-kaen"}}},
 		{"operations register", []string{"operations", "register", "a.graphql", "b.graphql"}, nil,
-			Config{Command: Operations, DatabaseURL: "sslmode=prefer", Scale: 1, Action: "register", Files: []string{"a.graphql", "b.graphql"}}},
+			Config{Command: Operations, DatabaseURL: "sslmode=prefer", Scale: 1, Files: []string{"a.graphql", "b.graphql"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

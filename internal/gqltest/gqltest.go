@@ -170,6 +170,21 @@ func (s *Server) Send(ctx context.Context, query string, vars map[string]any, he
 	if err != nil {
 		return Response{}, fmt.Errorf("encode request: %w", err)
 	}
+	return s.send(ctx, body, header)
+}
+
+// PostJSON posts body, JSON as it is, to /query with the server's key.
+func (s *Server) PostJSON(tb testing.TB, body []byte) Response {
+	tb.Helper()
+	r, err := s.send(context.Background(), body, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// send posts body to /query with the server's key and header.
+func (s *Server) send(ctx context.Context, body []byte, header http.Header) (Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/query", bytes.NewReader(body))
 	if err != nil {
 		return Response{}, err
@@ -196,36 +211,6 @@ func (s *Server) Send(ctx context.Context, query string, vars map[string]any, he
 	}
 	r.Status = resp.StatusCode
 	return r, nil
-}
-
-// PostJSON posts body, JSON as it is, to /query with the server's key.
-func (s *Server) PostJSON(tb testing.TB, body []byte) Response {
-	tb.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if s.key != "" {
-		req.Header.Set("Authorization", "Bearer "+s.key)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatalf("post: %v", err)
-	}
-	defer resp.Body.Close()
-	return Decode(tb, resp)
-}
-
-// Post sends a raw body to /query.
-func (s *Server) Post(tb testing.TB, contentType string, body []byte) Response {
-	tb.Helper()
-	resp, err := http.Post(s.URL+"/query", contentType, bytes.NewReader(body))
-	if err != nil {
-		tb.Fatalf("post: %v", err)
-	}
-	defer resp.Body.Close()
-	return Decode(tb, resp)
 }
 
 // Decode reads a GraphQL response.

@@ -9,13 +9,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-)
 
-const (
-	// DefaultPage is the page size of a connection asked without first.
-	DefaultPage = 20
-	// MaxPage is the largest page a connection serves.
-	MaxPage = 100
+	"eilnet/internal/page"
 )
 
 // Costs computes the static cost of operations from the schema: every
@@ -166,13 +161,13 @@ func (c *Costs) introspection(set ast.SelectionSet) int {
 // one that cannot be read counts as the largest page.
 func pageSize(v any) int {
 	if v == nil {
-		return DefaultPage
+		return page.DefaultFirst
 	}
 	n, err := graphql.UnmarshalInt(v)
 	if err != nil {
-		return MaxPage
+		return page.MaxFirst
 	}
-	return min(max(n, 0), MaxPage)
+	return min(max(n, 0), page.MaxFirst)
 }
 
 // listLength is how many items a list argument holds: GraphQL reads a

@@ -6,6 +6,8 @@
 package limits
 
 import (
+	"math"
+
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"eilnet/internal/apperr"
@@ -185,13 +187,11 @@ func IsCycle(err error) bool {
 	return ok
 }
 
-const maxInt = int(^uint(0) >> 1)
-
 // satAdd adds without overflowing: the counts of a fragment bomb are
 // astronomical.
 func satAdd(a, b int) int {
-	if a > maxInt-b {
-		return maxInt
+	if a > math.MaxInt-b {
+		return math.MaxInt
 	}
 	return a + b
 }
@@ -201,8 +201,8 @@ func satMul(a, b int) int {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	if a > maxInt/b {
-		return maxInt
+	if a > math.MaxInt/b {
+		return math.MaxInt
 	}
 	return a * b
 }

@@ -9,7 +9,6 @@ import (
 	"eilnet/internal/apperr"
 	"eilnet/internal/audit"
 	"eilnet/internal/complaint"
-	"eilnet/internal/factory"
 	"eilnet/internal/gid"
 	"eilnet/internal/member"
 	"eilnet/internal/validate"
@@ -21,19 +20,9 @@ func (s *Service) FileComplaint(ctx context.Context, field string, f complaint.F
 	c := apperr.NewCheck("input")
 	f.Clean(c, s.catalog, s.now())
 	return s.create(ctx, "fileComplaint", field, "Complaint", f, func(tx *sqlx.Tx) (int64, audit.Changes, error) {
-		var factoryID *int64
-		if no := f.FactoryRegistrationNo; no != nil && *no != "" {
-			fac, err := factory.NewStore(tx, s.catalog).ByRegistrationNo(ctx, *no)
-			switch {
-			case err != nil:
-				return 0, nil, err
-			case fac == nil:
-				c.Failf("factoryRegistrationNo", "no factory has the registration number %q", *no)
-			case fac.ProvinceCode != f.ProvinceCode:
-				c.Failf("factoryRegistrationNo", "factory %s is in province %s, not in %s", *no, fac.ProvinceCode, f.ProvinceCode)
-			default:
-				factoryID = &fac.ID
-			}
+		factoryID, err := s.factoryIn(ctx, tx, c, f.FactoryRegistrationNo, f.ProvinceCode, f.ProvinceCode)
+		if err != nil {
+			return 0, nil, err
 		}
 		if f.FiledBy != nil {
 			ms, err := member.NewStore(tx).ByIDs(ctx, []int64{*f.FiledBy})

@@ -17,10 +17,11 @@ import (
 func (s *Service) RegisterFactory(ctx context.Context, field string, r factory.Registration) (int64, error) {
 	c := apperr.NewCheck("input")
 	r.Clean(c, s.catalog, validate.Today(s.now()))
+	// Nothing of it needs the database: refuse it before a transaction.
+	if err := c.Err(); err != nil {
+		return 0, err
+	}
 	return s.create(ctx, "registerFactory", field, "Factory", r, func(tx *sqlx.Tx) (int64, audit.Changes, error) {
-		if err := c.Err(); err != nil {
-			return 0, nil, err
-		}
 		id, err := factory.Insert(ctx, tx, &r)
 		if err != nil {
 			return 0, nil, err

@@ -19,7 +19,8 @@ func (s *Service) RegisterMember(ctx context.Context, field string, r member.Reg
 	r.Clean(c, s.catalog, validate.Today(s.now()))
 	province := s.catalog.ProvinceOfOffice(r.OfficeCode)
 	return s.create(ctx, "registerMember", field, "Member", r, func(tx *sqlx.Tx) (int64, audit.Changes, error) {
-		factoryID, err := s.operatedFactory(ctx, tx, c, r.FactoryRegistrationNo, province)
+		factoryID, err := s.factoryIn(ctx, tx, c, r.FactoryRegistrationNo, province,
+			"the province of the member's office ("+province+")")
 		if err != nil {
 			return 0, nil, err
 		}
@@ -38,10 +39,11 @@ func (s *Service) RegisterMember(ctx context.Context, field string, r member.Reg
 	})
 }
 
-// operatedFactory finds the factory a member operates by its registration
-// number (nil for none), recording in c when there is no such factory in
-// the province of the member's office.
-func (s *Service) operatedFactory(ctx context.Context, tx sqlx.ExtContext, c *apperr.Check, regNo *string, province string) (*int64, error) {
+// factoryIn finds a factory by its registration number (nil for none),
+// recording in c when there is no such factory in province (inProvince
+// names that province for the message); an unknown province ("", already
+// reported) is not compared.
+func (s *Service) factoryIn(ctx context.Context, tx sqlx.ExtContext, c *apperr.Check, regNo *string, province, inProvince string) (*int64, error) {
 	if regNo == nil || *regNo == "" {
 		return nil, nil
 	}
@@ -53,8 +55,7 @@ func (s *Service) operatedFactory(ctx context.Context, tx sqlx.ExtContext, c *ap
 		c.Failf("factoryRegistrationNo", "no factory has the registration number %q", *regNo)
 		return nil, nil
 	case province != "" && f.ProvinceCode != province:
-		c.Failf("factoryRegistrationNo", "factory %s is in province %s, not in the province of the member's office (%s)",
-			*regNo, f.ProvinceCode, province)
+		c.Failf("factoryRegistrationNo", "factory %s is in province %s, not in %s", *regNo, f.ProvinceCode, inProvince)
 		return nil, nil
 	}
 	return &f.ID, nil
@@ -89,7 +90,8 @@ func (s *Service) UpdateMember(ctx context.Context, id string, u member.Update) 
 		if u.FactoryRegistrationNo.Set {
 			if u.FactoryRegistrationNo.Value != nil && before.Sector != member.Private {
 				c.Failf("factoryRegistrationNo", "only PRIVATE members represent a factory, not %s ones", before.Sector)
-			} else if after.FactoryID, err = s.operatedFactory(ctx, tx, c, u.FactoryRegistrationNo.Value, before.ProvinceCode); err != nil {
+			} else if after.FactoryID, err = s.factoryIn(ctx, tx, c, u.FactoryRegistrationNo.Value, before.ProvinceCode,
+				"the province of the member's office ("+before.ProvinceCode+")"); err != nil {
 				return 0, nil, err
 			}
 		}

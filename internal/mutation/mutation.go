@@ -53,7 +53,7 @@ func (s *Service) create(ctx context.Context, operation, field, entity string, i
 	caller := access.From(ctx)
 	var id int64
 	err = postgres.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		claim, prior, replayed, err := idempotency.Begin(ctx, tx, caller.KeyOwner(), field, fingerprint)
+		claim, prior, replayed, err := idempotency.Begin(ctx, tx, caller.Owner(), field, fingerprint)
 		if err != nil || replayed {
 			id = prior
 			return err

@@ -17,10 +17,11 @@ import (
 func (s *Service) CreateSeminar(ctx context.Context, field string, cr seminar.Creation) (int64, error) {
 	c := apperr.NewCheck("input")
 	cr.Clean(c, s.catalog)
+	// Nothing of it needs the database: refuse it before a transaction.
+	if err := c.Err(); err != nil {
+		return 0, err
+	}
 	return s.create(ctx, "createSeminar", field, "Seminar", cr, func(tx *sqlx.Tx) (int64, audit.Changes, error) {
-		if err := c.Err(); err != nil {
-			return 0, nil, err
-		}
 		id, err := seminar.Insert(ctx, tx, &cr)
 		if err != nil {
 			return 0, nil, err

@@ -3,12 +3,12 @@ package summary
 
 import (
 	"context"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"eilnet/internal/member"
 	"eilnet/internal/postgres"
+	"eilnet/internal/validate"
 )
 
 // Summary is the network's headline figures, now or for one fiscal year.
@@ -78,8 +78,8 @@ FROM (SELECT count(*) AS members,
 func (s *Store) Network(ctx context.Context, fiscalYear int) (*Summary, error) {
 	arg := map[string]any{"until": nil, "fiscal_year": nil}
 	if fiscalYear != 0 {
-		// The fiscal year B.E. y ends on 30 September of y-543.
-		arg["until"] = time.Date(fiscalYear-543, time.October, 1, 0, 0, 0, 0, time.UTC)
+		// The fiscal year ends where the next one starts.
+		arg["until"] = validate.FiscalYearStart(fiscalYear + 1)
 		arg["fiscal_year"] = fiscalYear
 	}
 	var out []*Summary

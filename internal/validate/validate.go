@@ -130,8 +130,8 @@ func Point(c *apperr.Check, latField, lonField string, lat, lon *float64) {
 	}
 }
 
-// ThaiTime is Thailand's zone (UTC+07:00, no daylight saving): days are
-// Thai days.
+// ThaiTime is Thailand's zone: UTC+07:00 all year, without daylight saving
+// since 1920, so a fixed zone needs no tz database. Days are Thai days.
 var ThaiTime = time.FixedZone("ICT", 7*60*60)
 
 // Today is the current day in Thailand, at midnight UTC like a Date.
@@ -147,6 +147,13 @@ func Day(c *apperr.Check, field string, d, from, to time.Time) {
 		c.Failf(field, "must be between %s and %s, not %s", from.Format(layout), to.Format(layout), d.Format(layout))
 	}
 }
+
+// MinFiscalYear and MaxFiscalYear bound the fiscal years (Buddhist Era)
+// the API accepts: the network's time, with room on both sides.
+const (
+	MinFiscalYear = 2540
+	MaxFiscalYear = 2600
+)
 
 // FiscalYearStart is the first day of Thai fiscal year fy (Buddhist Era):
 // 1 October of the previous year.

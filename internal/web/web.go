@@ -4,12 +4,13 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"eilnet/internal/access"
 	"eilnet/internal/apperr"
@@ -101,13 +102,8 @@ func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error)
 	} else {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
 	}
-	body, _ := json.Marshal(map[string]any{
-		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
-		"data":   nil,
-	})
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(body)
+	transport.SendError(w, status, &gqlerror.Error{Message: message, Extensions: map[string]any{"code": code}})
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
