@@ -22,7 +22,7 @@ type Registration struct {
 	FullName   string `json:"fullName"`
 	Sector     Sector `json:"sector"`
 	OfficeCode string `json:"officeCode"`
-	// JoinedOn is today when nil.
+	// JoinedOn is the day of registration when nil.
 	JoinedOn *time.Time `json:"joinedOn"`
 	// FactoryRegistrationNo is the factory a PRIVATE member operates.
 	FactoryRegistrationNo *string `json:"factoryRegistrationNo"`
@@ -37,10 +37,11 @@ func (r *Registration) Clean(c *apperr.Check, catalog *refdata.Catalog, today ti
 	if !catalog.Office(r.OfficeCode) {
 		c.Failf("officeCode", "no office has the code %q", r.OfficeCode)
 	}
-	if r.JoinedOn == nil {
-		r.JoinedOn = &today
+	// A day left out stays out, and Insert makes it today: a retry of the
+	// same registration is the same request the next day too.
+	if r.JoinedOn != nil {
+		validate.Day(c, "joinedOn", *r.JoinedOn, validate.FiscalYearStart(validate.MinFiscalYear), today)
 	}
-	validate.Day(c, "joinedOn", *r.JoinedOn, validate.FiscalYearStart(2540), today)
 	if r.FactoryRegistrationNo != nil {
 		no := validate.Line(c, "factoryRegistrationNo", *r.FactoryRegistrationNo, 40)
 		r.FactoryRegistrationNo = &no
@@ -79,12 +80,17 @@ var constraints = map[string]postgres.Constraint{
 }
 
 // Insert writes a new member of the office in province, operating
-// factoryID if any, and answers its id.
-func Insert(ctx context.Context, tx sqlx.QueryerContext, r *Registration, province string, factoryID *int64) (int64, error) {
+// factoryID if any, joined today unless r says otherwise, and answers its
+// id.
+func Insert(ctx context.Context, tx sqlx.QueryerContext, r *Registration, province string, factoryID *int64, today time.Time) (int64, error) {
+	joined := today
+	if r.JoinedOn != nil {
+		joined = *r.JoinedOn
+	}
 	var id int64
 	err := tx.QueryRowxContext(ctx, `INSERT INTO members (full_name, sector, joined_on, office_code, province_code, factory_id, phone, email)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		r.FullName, r.Sector, r.JoinedOn, r.OfficeCode, province, factoryID, r.Phone, r.Email).Scan(&id)
+		r.FullName, r.Sector, joined, r.OfficeCode, province, factoryID, r.Phone, r.Email).Scan(&id)
 	if err != nil {
 		return 0, postgres.ConstraintError(fmt.Errorf("insert member: %w", err), constraints)
 	}

@@ -16,7 +16,8 @@ import (
 // RegisterMember registers a new member and answers its id.
 func (s *Service) RegisterMember(ctx context.Context, field string, r member.Registration) (int64, error) {
 	c := apperr.NewCheck("input")
-	r.Clean(c, s.catalog, validate.Today(s.now()))
+	today := validate.Today(s.now())
+	r.Clean(c, s.catalog, today)
 	province := s.catalog.ProvinceOfOffice(r.OfficeCode)
 	return s.create(ctx, "registerMember", field, "Member", r, func(tx *sqlx.Tx) (int64, audit.Changes, error) {
 		factoryID, err := s.factoryIn(ctx, tx, c, r.FactoryRegistrationNo, province,
@@ -27,7 +28,7 @@ func (s *Service) RegisterMember(ctx context.Context, field string, r member.Reg
 		if err := c.Err(); err != nil {
 			return 0, nil, err
 		}
-		id, err := member.Insert(ctx, tx, &r, province, factoryID)
+		id, err := member.Insert(ctx, tx, &r, province, factoryID, today)
 		if err != nil {
 			return 0, nil, err
 		}
