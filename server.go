@@ -33,7 +33,8 @@ import (
 
 func main() {
 	// A GraphQL answer allocates a great deal that dies at once: collecting
-	// less often trades some memory for a fifth less CPU (docs/benchmarks.md).
+	// less often trades some memory for a fifth less CPU (one profile, in
+	// docs/performance.md).
 	// GOGC, when set, still decides.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
