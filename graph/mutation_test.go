@@ -362,6 +362,12 @@ func TestWritesHappyPaths(t *testing.T) {
 		got.Province.Code != "40" || *got.Latitude != 16.06 || *got.Workers != 12 {
 		t.Errorf("registered factory %+v", got)
 	}
+	// A creation records every field, false and null ones too.
+	var created map[string]struct{ Before, After any }
+	if e := lastAudit(t, s.DB); e.Operation != "registerFactory" || json.Unmarshal(e.Changes, &created) != nil ||
+		created["governanceCertified"].After != false || created["name"].After != "โรงงาน ทดสอบ" || created["name"].Before != nil {
+		t.Errorf("audit of the registration: %s %s", e.Operation, e.Changes)
+	}
 	var uf struct{ UpdateFactory struct{ ID string } }
 	s.Query(t, updateFactory, map[string]any{"id": f.RegisterFactory.ID, "i": map[string]any{"status": "SUSPENDED", "workers": nil,
 		"governanceCertified": true}}).MustData(t, &uf)

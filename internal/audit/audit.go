@@ -29,12 +29,18 @@ func (c Changes) Set(field string, before, after any) {
 	}
 }
 
-// Created marks every change as a creation: nothing before.
-func (c Changes) Created() Changes {
-	for f, ch := range c {
-		c[f] = Change{After: ch.After}
-	}
-	return c
+// Recorder takes the fields of a written object, before and after.
+type Recorder interface {
+	Set(field string, before, after any)
+}
+
+// Created records every field of a new object: nothing before, and its
+// value after, even a zero one (a new factory not certified records false).
+type Created Changes
+
+// Set records field's value.
+func (c Created) Set(field string, _, after any) {
+	c[field] = Change{After: after}
 }
 
 // Entry is one mutation's record.

@@ -58,13 +58,11 @@ func Insert(ctx context.Context, tx sqlx.QueryerContext, g *Grant) (int64, error
 	return id, nil
 }
 
-// Changes lists the fields that differ between before (a zero Award for a
-// new one) and after, by their API names.
-func Changes(before, after *Award) audit.Changes {
-	c := audit.Changes{}
-	c.Set("memberId", before.MemberID, after.MemberID)
-	c.Set("level", before.Level, after.Level)
-	c.Set("fiscalYear", before.FiscalYear, after.FiscalYear)
-	c.Set("seminarId", before.SeminarID, after.SeminarID)
-	return c
+// Record gives r the fields of a award before and after a write, by
+// their API names.
+func Record(r audit.Recorder, before, after *Award) {
+	r.Set("memberId", before.MemberID, after.MemberID)
+	r.Set("level", before.Level, after.Level)
+	r.Set("fiscalYear", before.FiscalYear, after.FiscalYear)
+	r.Set("seminarId", before.SeminarID, after.SeminarID)
 }

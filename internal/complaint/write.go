@@ -165,20 +165,18 @@ func AddInvestigators(ctx context.Context, tx sqlx.QueryerContext, id int64, mem
 	return added, nil
 }
 
-// Changes lists the fields that differ between before (a zero Complaint
-// for a new one) and after, by their API names.
-func Changes(before, after *Complaint) audit.Changes {
-	c := audit.Changes{}
-	c.Set("referenceNo", before.ReferenceNo, after.ReferenceNo)
-	c.Set("category", before.Category, after.Category)
-	c.Set("status", before.Status, after.Status)
-	c.Set("description", before.Description, after.Description)
-	c.Set("provinceCode", before.ProvinceCode, after.ProvinceCode)
-	c.Set("factoryId", before.FactoryID, after.FactoryID)
-	c.Set("handledBy", before.HandledBy, after.HandledBy)
-	c.Set("filedBy", before.FiledBy, after.FiledBy)
-	c.Set("occurredAt", before.OccurredAt, after.OccurredAt)
-	c.Set("resolvedAt", before.ResolvedAt, after.ResolvedAt)
-	c.Set("version", before.Version, after.Version)
-	return c
+// Record gives r the fields of a complaint before and after a write, by
+// their API names.
+func Record(r audit.Recorder, before, after *Complaint) {
+	r.Set("referenceNo", before.ReferenceNo, after.ReferenceNo)
+	r.Set("category", before.Category, after.Category)
+	r.Set("status", before.Status, after.Status)
+	r.Set("description", before.Description, after.Description)
+	r.Set("provinceCode", before.ProvinceCode, after.ProvinceCode)
+	r.Set("factoryId", before.FactoryID, after.FactoryID)
+	r.Set("handledBy", before.HandledBy, after.HandledBy)
+	r.Set("filedBy", before.FiledBy, after.FiledBy)
+	r.Set("occurredAt", before.OccurredAt, after.OccurredAt)
+	r.Set("resolvedAt", before.ResolvedAt, after.ResolvedAt)
+	r.Set("version", before.Version, after.Version)
 }

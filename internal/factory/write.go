@@ -166,21 +166,19 @@ func Save(ctx context.Context, tx sqlx.ExecerContext, f *Factory) error {
 	return nil
 }
 
-// Changes lists the fields that differ between before (a zero Factory for
-// a new one) and after, by their API names.
-func Changes(before, after *Factory) audit.Changes {
-	c := audit.Changes{}
-	c.Set("registrationNo", before.RegistrationNo, after.RegistrationNo)
-	c.Set("name", before.Name, after.Name)
-	c.Set("typeCode", before.TypeCode, after.TypeCode)
-	c.Set("category", before.Category, after.Category)
-	c.Set("status", before.Status, after.Status)
-	c.Set("provinceCode", before.ProvinceCode, after.ProvinceCode)
-	c.Set("district", before.District, after.District)
-	c.Set("latitude", before.Latitude, after.Latitude)
-	c.Set("longitude", before.Longitude, after.Longitude)
-	c.Set("workers", before.Workers, after.Workers)
-	c.Set("registeredOn", before.RegisteredOn, after.RegisteredOn)
-	c.Set("governanceCertified", before.GovernanceCertified, after.GovernanceCertified)
-	return c
+// Record gives r the fields of a factory before and after a write, by
+// their API names.
+func Record(r audit.Recorder, before, after *Factory) {
+	r.Set("registrationNo", before.RegistrationNo, after.RegistrationNo)
+	r.Set("name", before.Name, after.Name)
+	r.Set("typeCode", before.TypeCode, after.TypeCode)
+	r.Set("category", before.Category, after.Category)
+	r.Set("status", before.Status, after.Status)
+	r.Set("provinceCode", before.ProvinceCode, after.ProvinceCode)
+	r.Set("district", before.District, after.District)
+	r.Set("latitude", before.Latitude, after.Latitude)
+	r.Set("longitude", before.Longitude, after.Longitude)
+	r.Set("workers", before.Workers, after.Workers)
+	r.Set("registeredOn", before.RegisteredOn, after.RegisteredOn)
+	r.Set("governanceCertified", before.GovernanceCertified, after.GovernanceCertified)
 }

@@ -140,16 +140,14 @@ func Save(ctx context.Context, tx sqlx.ExecerContext, m *Member) error {
 	return nil
 }
 
-// Changes lists the fields that differ between before (a zero Member for
-// a new one) and after, by their API names; the factory by its id.
-func Changes(before, after *Member) audit.Changes {
-	c := audit.Changes{}
-	c.Set("fullName", before.FullName, after.FullName)
-	c.Set("sector", before.Sector, after.Sector)
-	c.Set("joinedOn", before.JoinedOn, after.JoinedOn)
-	c.Set("officeCode", before.OfficeCode, after.OfficeCode)
-	c.Set("factoryId", before.FactoryID, after.FactoryID)
-	c.Set("phone", before.Phone, after.Phone)
-	c.Set("email", before.Email, after.Email)
-	return c
+// Record gives r the fields of a member before and after a write, by
+// their API names; the factory by its id.
+func Record(r audit.Recorder, before, after *Member) {
+	r.Set("fullName", before.FullName, after.FullName)
+	r.Set("sector", before.Sector, after.Sector)
+	r.Set("joinedOn", before.JoinedOn, after.JoinedOn)
+	r.Set("officeCode", before.OfficeCode, after.OfficeCode)
+	r.Set("factoryId", before.FactoryID, after.FactoryID)
+	r.Set("phone", before.Phone, after.Phone)
+	r.Set("email", before.Email, after.Email)
 }

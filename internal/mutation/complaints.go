@@ -44,7 +44,9 @@ func (s *Service) FileComplaint(ctx context.Context, field string, f complaint.F
 		if err != nil {
 			return 0, nil, err
 		}
-		return id, complaint.Changes(&complaint.Complaint{}, after), nil
+		created := audit.Created{}
+		complaint.Record(created, &complaint.Complaint{}, after)
+		return id, audit.Changes(created), nil
 	})
 }
 
@@ -84,7 +86,8 @@ func (s *Service) TransitionComplaint(ctx context.Context, id string, to complai
 		if err != nil {
 			return 0, nil, err
 		}
-		changes := complaint.Changes(before, after)
+		changes := audit.Changes{}
+		complaint.Record(changes, before, after)
 		if note != nil {
 			changes.Set("note", nil, *note)
 		}

@@ -30,7 +30,9 @@ func (s *Service) RegisterFactory(ctx context.Context, field string, r factory.R
 		if err != nil {
 			return 0, nil, err
 		}
-		return id, factory.Changes(&factory.Factory{}, after), nil
+		created := audit.Created{}
+		factory.Record(created, &factory.Factory{}, after)
+		return id, audit.Changes(created), nil
 	})
 }
 
@@ -58,6 +60,8 @@ func (s *Service) UpdateFactory(ctx context.Context, id string, u factory.Update
 		if err := factory.Save(ctx, tx, &after); err != nil {
 			return 0, nil, err
 		}
-		return n, factory.Changes(before, &after), nil
+		changes := audit.Changes{}
+		factory.Record(changes, before, &after)
+		return n, changes, nil
 	})
 }

@@ -36,7 +36,9 @@ func (s *Service) RegisterMember(ctx context.Context, field string, r member.Reg
 		if err != nil {
 			return 0, nil, err
 		}
-		return id, member.Changes(&member.Member{}, after), nil
+		created := audit.Created{}
+		member.Record(created, &member.Member{}, after)
+		return id, audit.Changes(created), nil
 	})
 }
 
@@ -102,6 +104,8 @@ func (s *Service) UpdateMember(ctx context.Context, id string, u member.Update) 
 		if err := member.Save(ctx, tx, &after); err != nil {
 			return 0, nil, err
 		}
-		return n, member.Changes(before, &after), nil
+		changes := audit.Changes{}
+		member.Record(changes, before, &after)
+		return n, changes, nil
 	})
 }

@@ -67,7 +67,7 @@ func (s *Service) create(ctx context.Context, operation, field, entity string, i
 		}
 		id = newID
 		return audit.Record(ctx, tx, audit.Entry{Actor: caller.Actor(), Operation: operation, Entity: entity,
-			EntityID: newID, Changes: changes.Created()})
+			EntityID: newID, Changes: changes})
 	})
 	return id, err
 }

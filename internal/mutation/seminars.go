@@ -30,7 +30,9 @@ func (s *Service) CreateSeminar(ctx context.Context, field string, cr seminar.Cr
 		if err != nil {
 			return 0, nil, err
 		}
-		return id, seminar.Changes(&seminar.Seminar{}, after), nil
+		created := audit.Created{}
+		seminar.Record(created, &seminar.Seminar{}, after)
+		return id, audit.Changes(created), nil
 	})
 }
 
@@ -109,6 +111,8 @@ func (s *Service) GrantAward(ctx context.Context, field string, g award.Grant) (
 		if err != nil {
 			return 0, nil, err
 		}
-		return id, award.Changes(&award.Award{}, as[0]), nil
+		created := audit.Created{}
+		award.Record(created, &award.Award{}, as[0])
+		return id, audit.Changes(created), nil
 	})
 }

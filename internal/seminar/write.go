@@ -119,18 +119,16 @@ func AddAttendees(ctx context.Context, tx sqlx.QueryerContext, id int64, members
 	return added, nil
 }
 
-// Changes lists the fields that differ between before (a zero Seminar for
-// a new one) and after, by their API names.
-func Changes(before, after *Seminar) audit.Changes {
-	c := audit.Changes{}
-	c.Set("title", before.Title, after.Title)
-	c.Set("kind", before.Kind, after.Kind)
-	c.Set("mode", before.Mode, after.Mode)
-	c.Set("startsOn", before.StartsOn, after.StartsOn)
-	c.Set("endsOn", before.EndsOn, after.EndsOn)
-	c.Set("venue", before.Venue, after.Venue)
-	c.Set("organizerCode", before.OrganizerCode, after.OrganizerCode)
-	c.Set("provinceCode", before.ProvinceCode, after.ProvinceCode)
-	c.Set("topics", []string(before.TopicList), []string(after.TopicList))
-	return c
+// Record gives r the fields of a seminar before and after a write, by
+// their API names.
+func Record(r audit.Recorder, before, after *Seminar) {
+	r.Set("title", before.Title, after.Title)
+	r.Set("kind", before.Kind, after.Kind)
+	r.Set("mode", before.Mode, after.Mode)
+	r.Set("startsOn", before.StartsOn, after.StartsOn)
+	r.Set("endsOn", before.EndsOn, after.EndsOn)
+	r.Set("venue", before.Venue, after.Venue)
+	r.Set("organizerCode", before.OrganizerCode, after.OrganizerCode)
+	r.Set("provinceCode", before.ProvinceCode, after.ProvinceCode)
+	r.Set("topics", []string(before.TopicList), []string(after.TopicList))
 }
