@@ -88,6 +88,9 @@ func NewStatusSet(statuses []Status) StatusSet {
 	return s
 }
 
+// Given tells whether the set sets a condition.
+func (s StatusSet) Given() bool { return s.given }
+
 // Strings lists the set's statuses, or nil when the set sets no condition.
 func (s StatusSet) Strings() []string {
 	if !s.given {

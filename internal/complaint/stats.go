@@ -117,6 +117,7 @@ func (s *Store) Stats(ctx context.Context, dims []Dimension, f Filter) ([]*Bucke
 		}
 	}
 	group := strings.Join(groups, ", ")
+	conds, ps := where(page.Params{}, f)
 	// The dimension expressions and the filter are constants of this
 	// package; only the filter's values are parameters. The median is taken
 	// of intervals and converted to days once per bucket: numeric
@@ -128,12 +129,12 @@ func (s *Store) Stats(ctx context.Context, dims []Dimension, f Filter) ([]*Bucke
            FILTER (WHERE c.status = 'RESOLVED')) / 86400 AS median_days
 FROM complaints c
 ` + strings.Join(joins, "\n") + `
-WHERE ` + source.Filter + `
+WHERE ` + conds.Where() + `
 GROUP BY ` + group + `
 ORDER BY ` + group + `
 LIMIT ` + strconv.Itoa(MaxBuckets+1)
 	var buckets []*Bucket
-	if err := postgres.Select(ctx, s.db, &buckets, query, newParams(page.Params{}, f)); err != nil {
+	if err := postgres.Select(ctx, s.db, &buckets, query, ps); err != nil {
 		return nil, err
 	}
 	if len(buckets) > MaxBuckets {

@@ -68,20 +68,6 @@ var source = page.Source{
 	Columns: columns,
 	From:    "complaints c",
 	ID:      "c.id",
-	Filter: `(CAST(:province_code AS text) IS NULL OR c.province_code = :province_code)
-      AND (CAST(:region AS text) IS NULL
-           OR c.province_code IN (SELECT r.code FROM provinces r WHERE r.region = :region))
-      AND (CAST(:category AS text) IS NULL OR c.category = :category)
-      AND (CAST(:statuses AS text[]) IS NULL OR c.status = ANY(:statuses))
-      AND (CAST(:filed_from AS timestamptz) IS NULL OR c.filed_at >= :filed_from)
-      AND (CAST(:filed_to AS timestamptz) IS NULL OR c.filed_at < :filed_to)
-      AND (CAST(:fiscal_year AS smallint) IS NULL OR c.fiscal_year = :fiscal_year)
-      AND (CAST(:search AS text) IS NULL OR c.description ILIKE :search OR c.reference_no ILIKE :search)
-      AND (CAST(:factory_registration_no AS text) IS NULL
-           OR c.factory_id = (SELECT x.id FROM factories x WHERE x.registration_no = :factory_registration_no))
-      AND (CAST(:inspection_zone AS smallint) IS NULL
-           OR c.province_code IN (SELECT z.code FROM provinces z WHERE z.inspection_zone = :inspection_zone))
-      AND (CAST(:handled_by AS text) IS NULL OR c.handled_by = :handled_by)`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "c.province_code = p.key"},
@@ -93,39 +79,48 @@ var source = page.Source{
 
 type params struct {
 	page.Params
-	ProvinceCode *string        `db:"province_code"`
-	Region       *string        `db:"region"`
-	Category     *string        `db:"category"`
+	ProvinceCode string         `db:"province_code"`
+	Region       string         `db:"region"`
+	Category     string         `db:"category"`
 	Statuses     pq.StringArray `db:"statuses"`
-	FiledFrom    *time.Time     `db:"filed_from"`
-	FiledTo      *time.Time     `db:"filed_to"`
-	FiscalYear   *int           `db:"fiscal_year"`
+	FiledFrom    time.Time      `db:"filed_from"`
+	FiledTo      time.Time      `db:"filed_to"`
+	FiscalYear   int            `db:"fiscal_year"`
 	Search       *string        `db:"search"`
-	FactoryRegNo *string        `db:"factory_registration_no"`
-	Zone         *int           `db:"inspection_zone"`
-	HandledBy    *string        `db:"handled_by"`
+	FactoryRegNo string         `db:"factory_registration_no"`
+	Zone         int            `db:"inspection_zone"`
+	HandledBy    string         `db:"handled_by"`
 }
 
-func newParams(p page.Params, f Filter) params {
-	ps := params{
+// where answers the conditions of filter f and their parameters.
+func where(p page.Params, f Filter) (page.Conds, params) {
+	var c page.Conds
+	c.Add(f.ProvinceCode != "", "c.province_code = :province_code")
+	c.Add(f.Region != "", "c.province_code IN (SELECT r.code FROM provinces r WHERE r.region = :region)")
+	c.Add(f.Category != "", "c.category = :category")
+	c.Add(f.Statuses.Given(), "c.status = ANY(:statuses)")
+	c.Add(!f.FiledFrom.IsZero(), "c.filed_at >= :filed_from")
+	c.Add(!f.FiledTo.IsZero(), "c.filed_at < :filed_to")
+	c.Add(f.FiscalYear != 0, "c.fiscal_year = :fiscal_year")
+	c.Add(f.Search != "", "c.description ILIKE :search OR c.reference_no ILIKE :search")
+	c.Add(f.FactoryRegistrationNo != "",
+		"c.factory_id = (SELECT x.id FROM factories x WHERE x.registration_no = :factory_registration_no)")
+	c.Add(f.InspectionZone != 0, "c.province_code IN (SELECT z.code FROM provinces z WHERE z.inspection_zone = :inspection_zone)")
+	c.Add(f.HandledBy != "", "c.handled_by = :handled_by")
+	return c, params{
 		Params:       p,
-		ProvinceCode: postgres.NullString(f.ProvinceCode),
-		Region:       postgres.NullString(f.Region),
-		Category:     postgres.NullString(string(f.Category)),
+		ProvinceCode: f.ProvinceCode,
+		Region:       f.Region,
+		Category:     string(f.Category),
 		Statuses:     f.Statuses.Strings(),
-		FiledFrom:    postgres.NullTime(f.FiledFrom),
-		FiledTo:      postgres.NullTime(f.FiledTo),
+		FiledFrom:    f.FiledFrom,
+		FiledTo:      f.FiledTo,
+		FiscalYear:   f.FiscalYear,
 		Search:       search.Contains(f.Search),
-		FactoryRegNo: postgres.NullString(f.FactoryRegistrationNo),
-		HandledBy:    postgres.NullString(f.HandledBy),
+		FactoryRegNo: f.FactoryRegistrationNo,
+		Zone:         f.InspectionZone,
+		HandledBy:    f.HandledBy,
 	}
-	if f.FiscalYear != 0 {
-		ps.FiscalYear = &f.FiscalYear
-	}
-	if f.InspectionZone != 0 {
-		ps.Zone = &f.InspectionZone
-	}
-	return ps
 }
 
 type listRow struct {
@@ -136,12 +131,13 @@ type listRow struct {
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Complaint, error) {
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
-		newParams(page.NewParams(parents, w), q.Filter),
+	c, ps := where(page.NewParams(parents, w), q.Filter)
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
 		func(r *listRow) (string, *Complaint) { return r.Parent, &r.Complaint })
 }
 
 // Count counts the complaints matching f for each parent of kind scope.
 func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
-	return source.Count(ctx, s.db, scope, newParams(page.Params{Parents: parents}, f))
+	c, ps := where(page.Params{Parents: parents}, f)
+	return source.Count(ctx, s.db, scope, c, ps)
 }

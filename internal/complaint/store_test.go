@@ -1,6 +1,9 @@
 package complaint
 
 import (
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"eilnet/internal/dbtest"
@@ -26,9 +29,28 @@ func TestFilterPlans(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dbtest.ReadsThrough(t, db, source.CountQuery(ScopeAll),
-				newParams(page.NewParams([]string{""}, page.Window{}), c.f),
+			conds, ps := where(page.NewParams([]string{""}, page.Window{}), c.f)
+			dbtest.ReadsThrough(t, db, source.CountQuery(ScopeAll, conds), ps,
 				"complaints", c.index)
 		})
+	}
+}
+
+// A statement carries the conditions of the filters given and no others:
+// a catch-all per possible filter would be planned (and, in a generic
+// plan, evaluated) on every row.
+func TestOnlyGivenFilters(t *testing.T) {
+	unfiltered, _ := where(page.Params{}, Filter{})
+	sql := source.PageQuery(ScopeFactory, DefaultOrder.SortKey(), page.Desc, unfiltered, false)
+	if got := regexp.MustCompile(`:[a-z_]+`).FindAllString(sql, -1); !slices.Equal(got, []string{":parents", ":limit"}) {
+		t.Errorf("an unfiltered page reads the parameters %q, not only its parents and limit:\n%s", got, sql)
+	}
+	one, ps := where(page.Params{}, Filter{Category: Noise})
+	if len(one) != 1 || ps.Category != string(Noise) {
+		t.Errorf("a filter by category gives the conditions %q", one)
+	}
+	sql = source.CountQuery(ScopeAll, one)
+	if strings.Contains(sql, "IS NULL") || !strings.Contains(sql, "c.category = :category") {
+		t.Errorf("the count by category is not one plain condition:\n%s", sql)
 	}
 }

@@ -60,19 +60,6 @@ var source = page.Source{
 	Columns: columns,
 	From:    "factories f",
 	ID:      "f.id",
-	Filter: `(CAST(:province_code AS text) IS NULL OR f.province_code = :province_code)
-      AND (CAST(:region AS text) IS NULL
-           OR f.province_code IN (SELECT r.code FROM provinces r WHERE r.region = :region))
-      AND (CAST(:category AS smallint) IS NULL OR f.category = :category)
-      AND (CAST(:type_code AS smallint) IS NULL OR f.type_code = :type_code)
-      AND (CAST(:status AS text) IS NULL OR f.status = :status)
-      AND (CAST(:certified AS boolean) IS NULL OR f.governance_certified = :certified)
-      AND (CAST(:search AS text) IS NULL OR f.name ILIKE :search OR f.registration_no ILIKE :search
-           OR f.district_code = ANY(CAST(:districts AS text[])))
-      AND (CAST(:latitude AS double precision) IS NULL
-           OR (f.latitude IS NOT NULL
-               AND point(f.longitude, f.latitude) <@ box(point(:lon_min, :lat_min), point(:lon_max, :lat_max))
-               AND great_circle_km(f.latitude, f.longitude, :latitude, :longitude) <= :radius_km))`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "f.province_code = p.key"},
@@ -81,52 +68,57 @@ var source = page.Source{
 
 type params struct {
 	page.Params
-	ProvinceCode *string `db:"province_code"`
-	Region       *string `db:"region"`
-	Category     *int    `db:"category"`
-	TypeCode     *int    `db:"type_code"`
-	Status       *string `db:"status"`
-	Certified    *bool   `db:"certified"`
+	ProvinceCode string  `db:"province_code"`
+	Region       string  `db:"region"`
+	Category     int     `db:"category"`
+	TypeCode     int     `db:"type_code"`
+	Status       string  `db:"status"`
+	Certified    bool    `db:"certified"`
 	Search       *string `db:"search"`
 	// Districts are the codes of the districts the search names.
 	Districts pq.StringArray `db:"districts"`
 	// The circle, and its bounding box, when the filter has one.
-	Latitude  *float64 `db:"latitude"`
-	Longitude float64  `db:"longitude"`
-	RadiusKm  float64  `db:"radius_km"`
-	LatMin    float64  `db:"lat_min"`
-	LonMin    float64  `db:"lon_min"`
-	LatMax    float64  `db:"lat_max"`
-	LonMax    float64  `db:"lon_max"`
+	Latitude  float64 `db:"latitude"`
+	Longitude float64 `db:"longitude"`
+	RadiusKm  float64 `db:"radius_km"`
+	LatMin    float64 `db:"lat_min"`
+	LonMin    float64 `db:"lon_min"`
+	LatMax    float64 `db:"lat_max"`
+	LonMax    float64 `db:"lon_max"`
 }
 
-func (s *Store) params(p page.Params, f Filter) params {
+// where answers the conditions of filter f and their parameters.
+func (s *Store) where(p page.Params, f Filter) (page.Conds, params) {
+	var c page.Conds
+	c.Add(f.ProvinceCode != "", "f.province_code = :province_code")
+	c.Add(f.Region != "", "f.province_code IN (SELECT r.code FROM provinces r WHERE r.region = :region)")
+	c.Add(f.Category != 0, "f.category = :category")
+	c.Add(f.TypeCode != 0, "f.type_code = :type_code")
+	c.Add(f.Status != "", "f.status = :status")
+	c.Add(f.GovernanceCertified != Any, "f.governance_certified = :certified")
+	c.Add(f.Search != "", `f.name ILIKE :search OR f.registration_no ILIKE :search
+           OR f.district_code = ANY(CAST(:districts AS text[]))`)
+	c.Add(f.Within != (Circle{}), `f.latitude IS NOT NULL
+           AND point(f.longitude, f.latitude) <@ box(point(:lon_min, :lat_min), point(:lon_max, :lat_max))
+           AND great_circle_km(f.latitude, f.longitude, :latitude, :longitude) <= :radius_km`)
 	ps := params{
 		Params:       p,
-		ProvinceCode: postgres.NullString(f.ProvinceCode),
-		Region:       postgres.NullString(f.Region),
-		Status:       postgres.NullString(string(f.Status)),
+		ProvinceCode: f.ProvinceCode,
+		Region:       f.Region,
+		Category:     f.Category,
+		TypeCode:     f.TypeCode,
+		Status:       string(f.Status),
+		Certified:    f.GovernanceCertified == Yes,
 		Search:       search.Contains(f.Search),
 	}
 	if f.Search != "" {
 		ps.Districts = s.districts.DistrictsContaining(f.Search)
 	}
 	if f.Within != (Circle{}) {
-		ps.Latitude = &f.Within.Latitude
-		ps.Longitude, ps.RadiusKm = f.Within.Longitude, f.Within.RadiusKm
+		ps.Latitude, ps.Longitude, ps.RadiusKm = f.Within.Latitude, f.Within.Longitude, f.Within.RadiusKm
 		ps.LatMin, ps.LonMin, ps.LatMax, ps.LonMax = f.Within.box()
 	}
-	if f.Category != 0 {
-		ps.Category = &f.Category
-	}
-	if f.TypeCode != 0 {
-		ps.TypeCode = &f.TypeCode
-	}
-	if f.GovernanceCertified != Any {
-		yes := f.GovernanceCertified == Yes
-		ps.Certified = &yes
-	}
-	return ps
+	return c, ps
 }
 
 type listRow struct {
@@ -137,12 +129,13 @@ type listRow struct {
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Factory, error) {
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
-		s.params(page.NewParams(parents, w), q.Filter),
+	c, ps := s.where(page.NewParams(parents, w), q.Filter)
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
 		func(r *listRow) (string, *Factory) { return r.Parent, &r.Factory })
 }
 
 // Count counts the factories matching f for each parent of kind scope.
 func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
-	return source.Count(ctx, s.db, scope, s.params(page.Params{Parents: parents}, f))
+	c, ps := s.where(page.Params{Parents: parents}, f)
+	return source.Count(ctx, s.db, scope, c, ps)
 }

@@ -40,8 +40,8 @@ func TestFilterPlans(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dbtest.ReadsThrough(t, db, source.CountQuery(c.scope),
-				s.params(page.NewParams([]string{c.parent}, page.Window{}), c.q.Filter),
+			conds, ps := s.where(page.NewParams([]string{c.parent}, page.Window{}), c.q.Filter)
+			dbtest.ReadsThrough(t, db, source.CountQuery(c.scope, conds), ps,
 				"factories", c.index)
 		})
 	}

@@ -71,12 +71,6 @@ var source = page.Source{
 	Columns: columns,
 	From:    "members m",
 	ID:      "m.id",
-	Filter: `(CAST(:sector AS text) IS NULL OR m.sector = :sector)
-      AND (CAST(:province_code AS text) IS NULL OR m.province_code = :province_code)
-      AND (CAST(:office_code AS text) IS NULL OR m.office_code = :office_code)
-      AND (CAST(:joined_from AS date) IS NULL OR m.joined_on >= :joined_from)
-      AND (CAST(:joined_to AS date) IS NULL OR m.joined_on <= :joined_to)
-      AND (CAST(:search AS text) IS NULL OR m.full_name ILIKE :search)`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:      {Where: "TRUE"},
 		ScopeProvince: {Where: "m.province_code = p.key"},
@@ -90,22 +84,30 @@ var source = page.Source{
 
 type params struct {
 	page.Params
-	Sector       *string    `db:"sector"`
-	ProvinceCode *string    `db:"province_code"`
-	OfficeCode   *string    `db:"office_code"`
-	JoinedFrom   *time.Time `db:"joined_from"`
-	JoinedTo     *time.Time `db:"joined_to"`
-	Search       *string    `db:"search"`
+	Sector       string    `db:"sector"`
+	ProvinceCode string    `db:"province_code"`
+	OfficeCode   string    `db:"office_code"`
+	JoinedFrom   time.Time `db:"joined_from"`
+	JoinedTo     time.Time `db:"joined_to"`
+	Search       *string   `db:"search"`
 }
 
-func newParams(p page.Params, f Filter) params {
-	return params{
+// where answers the conditions of filter f and their parameters.
+func where(p page.Params, f Filter) (page.Conds, params) {
+	var c page.Conds
+	c.Add(f.Sector != "", "m.sector = :sector")
+	c.Add(f.ProvinceCode != "", "m.province_code = :province_code")
+	c.Add(f.OfficeCode != "", "m.office_code = :office_code")
+	c.Add(!f.JoinedFrom.IsZero(), "m.joined_on >= :joined_from")
+	c.Add(!f.JoinedTo.IsZero(), "m.joined_on <= :joined_to")
+	c.Add(f.Search != "", "m.full_name ILIKE :search")
+	return c, params{
 		Params:       p,
-		Sector:       postgres.NullString(string(f.Sector)),
-		ProvinceCode: postgres.NullString(f.ProvinceCode),
-		OfficeCode:   postgres.NullString(f.OfficeCode),
-		JoinedFrom:   postgres.NullTime(f.JoinedFrom),
-		JoinedTo:     postgres.NullTime(f.JoinedTo),
+		Sector:       string(f.Sector),
+		ProvinceCode: f.ProvinceCode,
+		OfficeCode:   f.OfficeCode,
+		JoinedFrom:   f.JoinedFrom,
+		JoinedTo:     f.JoinedTo,
 		Search:       search.Contains(f.Search),
 	}
 }
@@ -118,12 +120,13 @@ type listRow struct {
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Member, error) {
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
-		newParams(page.NewParams(parents, w), q.Filter),
+	c, ps := where(page.NewParams(parents, w), q.Filter)
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
 		func(r *listRow) (string, *Member) { return r.Parent, &r.Member })
 }
 
 // Count counts the members matching f for each parent of kind scope.
 func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
-	return source.Count(ctx, s.db, scope, newParams(page.Params{Parents: parents}, f))
+	c, ps := where(page.Params{Parents: parents}, f)
+	return source.Count(ctx, s.db, scope, c, ps)
 }

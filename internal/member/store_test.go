@@ -22,8 +22,8 @@ func TestSearchPlan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.scope, func(t *testing.T) {
-			dbtest.ReadsThrough(t, db, source.CountQuery(c.scope),
-				newParams(page.NewParams([]string{c.parent}, page.Window{}), Filter{Search: name}),
+			conds, ps := where(page.NewParams([]string{c.parent}, page.Window{}), Filter{Search: name})
+			dbtest.ReadsThrough(t, db, source.CountQuery(c.scope, conds), ps,
 				"members", c.index)
 		})
 	}

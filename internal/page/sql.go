@@ -2,6 +2,7 @@ package page
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -11,7 +12,8 @@ import (
 
 // Source is the SQL of one kind of list, as constant fragments that the
 // list queries are assembled from. Values never enter the SQL text: they are
-// :named parameters.
+// :named parameters. Which fragments a statement has depends only on which
+// filters were given (Conds), never on their values.
 //
 // Every list is read for many parents at once: the parent keys arrive as
 // the text array :parents, and each parent's rows are found by a LATERAL
@@ -25,9 +27,6 @@ type Source struct {
 	From string
 	// ID is the row's unique id column, the last sort key of every order.
 	ID string
-	// Filter holds the filter's conditions: each must hold when its
-	// parameter is set and be true when it is NULL.
-	Filter string
 	// Scopes maps each kind of parent to how its rows are found.
 	Scopes map[string]Scope
 }
@@ -38,6 +37,42 @@ type Scope struct {
 	Join string
 	// Where is the condition on p.key.
 	Where string
+}
+
+// Conds are the conditions of the filters a list was given, each a
+// constant fragment of SQL whose values are :named parameters. A filter
+// that was not given adds nothing: a catch-all such as
+// "(CAST(:x AS text) IS NULL OR col = :x)" for every possible filter would
+// make each statement a dozen predicates the planner must reason about
+// (and a generic plan would keep them all as filters), where the given
+// ones alone make a simple, index-friendly statement.
+type Conds []string
+
+// Add adds cond, when given.
+func (c *Conds) Add(given bool, cond string) {
+	if given {
+		*c = append(*c, cond)
+	}
+}
+
+// SQL is the conditions as a WHERE clause's continuation: " AND (c)" for
+// each, or "" for none.
+func (c Conds) SQL() string {
+	var b strings.Builder
+	for _, cond := range c {
+		b.WriteString("\n      AND (")
+		b.WriteString(cond)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Where is the conditions as a whole WHERE clause: "TRUE" for none.
+func (c Conds) Where() string {
+	if len(c) == 0 {
+		return "TRUE"
+	}
+	return "(" + strings.Join(c, ")\n  AND (") + ")"
 }
 
 // SortKey is the expression a list is ordered by, before the id.
@@ -70,48 +105,47 @@ func NewParams(parents []string, w Window) Params {
 }
 
 // PageQuery is the statement that reads a page of every parent of kind
-// scope, sorted by key in direction dir. It answers the parent's key as
-// column "parent" before the row's columns.
-func (s Source) PageQuery(scope string, key SortKey, dir Direction) string {
+// scope with the conditions conds, sorted by key in direction dir, after
+// the cursor of the parameters when hasAfter. It answers the parent's key
+// as column "parent" before the row's columns.
+func (s Source) PageQuery(scope string, key SortKey, dir Direction, conds Conds, hasAfter bool) string {
 	sc := s.Scopes[scope]
 	order, after := key.Expr+" ASC, "+s.ID+" ASC", ">"
 	if dir == Desc {
 		order, after = key.Expr+" DESC, "+s.ID+" DESC", "<"
 	}
+	conds.Add(hasAfter, "("+key.Expr+", "+s.ID+") "+after+" (CAST(:after_key AS "+key.Type+"), CAST(:after_id AS bigint))")
 	return `SELECT p.key AS parent, t.*
 FROM unnest(CAST(:parents AS text[])) AS p(key)
 CROSS JOIN LATERAL (
     SELECT ` + s.Columns + `
     FROM ` + s.From + ` ` + sc.Join + `
-    WHERE (` + sc.Where + `)
-      AND (` + s.Filter + `)
-      AND (CAST(:after_key AS ` + key.Type + `) IS NULL
-           OR (` + key.Expr + `, ` + s.ID + `) ` + after + ` (CAST(:after_key AS ` + key.Type + `), CAST(:after_id AS bigint)))
+    WHERE (` + sc.Where + `)` + conds.SQL() + `
     ORDER BY ` + order + `
     LIMIT :limit
 ) AS t`
 }
 
-// CountQuery is the statement that counts the matching rows of every
-// parent of kind scope, as columns "parent" and "count".
-func (s Source) CountQuery(scope string) string {
+// CountQuery is the statement that counts the rows of every parent of
+// kind scope that meet conds, as columns "parent" and "count".
+func (s Source) CountQuery(scope string, conds Conds) string {
 	sc := s.Scopes[scope]
 	return `SELECT p.key AS parent, (
     SELECT count(*)
     FROM ` + s.From + ` ` + sc.Join + `
-    WHERE (` + sc.Where + `)
-      AND (` + s.Filter + `)
+    WHERE (` + sc.Where + `)` + conds.SQL() + `
 ) AS count
 FROM unnest(CAST(:parents AS text[])) AS p(key)`
 }
 
 // List runs src's page query for scope, sorted by key in direction dir,
-// with parameters arg, and groups the rows by parent. Rows are scanned into
-// R, which pairs the parent with the row T, unwrap separates them.
+// reading window w with the conditions conds and parameters arg, and groups
+// the rows by parent. Rows are scanned into R, which pairs the parent with
+// the row T, unwrap separates them.
 func List[R, T any](ctx context.Context, db sqlx.ExtContext, src Source, scope string, key SortKey, dir Direction,
-	arg any, unwrap func(*R) (string, *T)) (map[string][]*T, error) {
+	w Window, conds Conds, arg any, unwrap func(*R) (string, *T)) (map[string][]*T, error) {
 	var rows []*R
-	if err := postgres.Select(ctx, db, &rows, src.PageQuery(scope, key, dir), arg); err != nil {
+	if err := postgres.Select(ctx, db, &rows, src.PageQuery(scope, key, dir, conds, w.HasAfter), arg); err != nil {
 		return nil, err
 	}
 	out := make(map[string][]*T)
@@ -122,14 +156,14 @@ func List[R, T any](ctx context.Context, db sqlx.ExtContext, src Source, scope s
 	return out, nil
 }
 
-// Count runs src's count query for scope with parameters arg, and answers
-// each parent's count.
-func (s Source) Count(ctx context.Context, db sqlx.ExtContext, scope string, arg any) (map[string]int, error) {
+// Count runs src's count query for scope with the conditions conds and
+// parameters arg, and answers each parent's count.
+func (s Source) Count(ctx context.Context, db sqlx.ExtContext, scope string, conds Conds, arg any) (map[string]int, error) {
 	var counts []struct {
 		Parent string `db:"parent"`
 		Count  int    `db:"count"`
 	}
-	if err := postgres.Select(ctx, db, &counts, s.CountQuery(scope), arg); err != nil {
+	if err := postgres.Select(ctx, db, &counts, s.CountQuery(scope, conds), arg); err != nil {
 		return nil, err
 	}
 	out := make(map[string]int, len(counts))

@@ -37,12 +37,6 @@ var source = page.Source{
 	Columns: columns,
 	From:    "seminars s",
 	ID:      "s.id",
-	Filter: `(CAST(:kind AS text) IS NULL OR s.kind = :kind)
-      AND (CAST(:mode AS text) IS NULL OR s.mode = :mode)
-      AND (CAST(:fiscal_year AS smallint) IS NULL OR s.fiscal_year = :fiscal_year)
-      AND (CAST(:province_code AS text) IS NULL OR s.province_code = :province_code)
-      AND (CAST(:search AS text) IS NULL OR s.title ILIKE :search)
-      AND (CAST(:organizer_code AS text) IS NULL OR s.organizer_code = :organizer_code)`,
 	Scopes: map[string]page.Scope{
 		ScopeAll:       {Where: "TRUE"},
 		ScopeProvince:  {Where: "s.province_code = p.key"},
@@ -56,27 +50,32 @@ var source = page.Source{
 
 type params struct {
 	page.Params
-	Kind         *string `db:"kind"`
-	Mode         *string `db:"mode"`
-	FiscalYear   *int    `db:"fiscal_year"`
-	ProvinceCode *string `db:"province_code"`
+	Kind         string  `db:"kind"`
+	Mode         string  `db:"mode"`
+	FiscalYear   int     `db:"fiscal_year"`
+	ProvinceCode string  `db:"province_code"`
 	Search       *string `db:"search"`
-	Organizer    *string `db:"organizer_code"`
+	Organizer    string  `db:"organizer_code"`
 }
 
-func newParams(p page.Params, f Filter) params {
-	ps := params{
+// where answers the conditions of filter f and their parameters.
+func where(p page.Params, f Filter) (page.Conds, params) {
+	var c page.Conds
+	c.Add(f.Kind != "", "s.kind = :kind")
+	c.Add(f.Mode != "", "s.mode = :mode")
+	c.Add(f.FiscalYear != 0, "s.fiscal_year = :fiscal_year")
+	c.Add(f.ProvinceCode != "", "s.province_code = :province_code")
+	c.Add(f.Search != "", "s.title ILIKE :search")
+	c.Add(f.OrganizerCode != "", "s.organizer_code = :organizer_code")
+	return c, params{
 		Params:       p,
-		Kind:         postgres.NullString(string(f.Kind)),
-		Mode:         postgres.NullString(string(f.Mode)),
-		ProvinceCode: postgres.NullString(f.ProvinceCode),
+		Kind:         string(f.Kind),
+		Mode:         string(f.Mode),
+		FiscalYear:   f.FiscalYear,
+		ProvinceCode: f.ProvinceCode,
 		Search:       search.Contains(f.Search),
-		Organizer:    postgres.NullString(f.OrganizerCode),
+		Organizer:    f.OrganizerCode,
 	}
-	if f.FiscalYear != 0 {
-		ps.FiscalYear = &f.FiscalYear
-	}
-	return ps
 }
 
 type listRow struct {
@@ -87,12 +86,13 @@ type listRow struct {
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Seminar, error) {
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction,
-		newParams(page.NewParams(parents, w), q.Filter),
+	c, ps := where(page.NewParams(parents, w), q.Filter)
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
 		func(r *listRow) (string, *Seminar) { return r.Parent, &r.Seminar })
 }
 
 // Count counts the seminars matching f for each parent of kind scope.
 func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
-	return source.Count(ctx, s.db, scope, newParams(page.Params{Parents: parents}, f))
+	c, ps := where(page.Params{Parents: parents}, f)
+	return source.Count(ctx, s.db, scope, c, ps)
 }

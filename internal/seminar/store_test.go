@@ -15,7 +15,7 @@ func TestSearchPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := Query{Filter: Filter{Search: title}, Order: DefaultOrder}
-	dbtest.ReadsThrough(t, db, source.CountQuery(ScopeAll),
-		newParams(page.NewParams([]string{""}, page.Window{}), q.Filter),
+	conds, ps := where(page.NewParams([]string{""}, page.Window{}), q.Filter)
+	dbtest.ReadsThrough(t, db, source.CountQuery(ScopeAll, conds), ps,
 		"seminars", "seminars_title_trgm_idx")
 }
