@@ -3,8 +3,10 @@ package graph
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"eilnet/internal/access"
 	"eilnet/internal/award"
@@ -23,8 +25,9 @@ import (
 // only null for a silent field.
 func (r *Resolver) enforceAccess(ctx context.Context, obj any, next graphql.Resolver, roles []access.Role, officer access.Scope, silent bool) (any, error) {
 	caller := access.From(ctx)
-	allowed := slices.Contains(roles, caller.Role)
-	if allowed && caller.Role == access.Officer && officer != access.Anywhere {
+	pol := &policy{roles, officer}
+	allowed := pol.mayReach(caller)
+	if allowed && pol.scoped(caller) {
 		where, err := r.whereOf(ctx, obj)
 		if err != nil {
 			return nil, err
@@ -54,12 +57,11 @@ func (r *Resolver) enforceAccess(ctx context.Context, obj any, next graphql.Reso
 // mutation is about: the parent object of a field, or the object a
 // mutation's arguments name. nil when that object does not exist.
 func (r *Resolver) whereOf(ctx context.Context, obj any) (*access.Where, error) {
+	if where, ok := r.whereOfObject(obj); ok {
+		return where, nil
+	}
 	l := loader.For(ctx)
 	switch obj := obj.(type) {
-	case *member.Member:
-		return r.whereOffice(obj.OfficeCode), nil
-	case *complaint.Complaint:
-		return r.whereOffice(obj.HandledBy), nil
 	case map[string]any:
 		// An input field, read before its input: the input's province
 		// (a complaint's, for the member named as its filer).
@@ -97,6 +99,64 @@ func (r *Resolver) whereOf(ctx context.Context, obj any) (*access.Where, error) 
 	// A field declared officer-scoped must be known here: refusing is the
 	// safe answer to a policy this code does not understand.
 	return &access.Where{}, nil
+}
+
+// whereOfObject is the province and office of an object whose fields are
+// officer-scoped; ok is false for any other kind of object.
+func (r *Resolver) whereOfObject(obj any) (where *access.Where, ok bool) {
+	switch obj := obj.(type) {
+	case *member.Member:
+		return r.whereOffice(obj.OfficeCode), true
+	case *complaint.Complaint:
+		return r.whereOffice(obj.HandledBy), true
+	}
+	return nil, false
+}
+
+// A policy is a field's @access: the roles that may see it, and an
+// officer's scope. A nil policy is an open field.
+type policy struct {
+	roles   []access.Role
+	officer access.Scope
+}
+
+// mayReach tells whether the caller's role is listed.
+func (p *policy) mayReach(caller access.Caller) bool {
+	return p == nil || slices.Contains(p.roles, caller.Role)
+}
+
+// scoped tells whether the caller reaches the field only for objects in
+// its province or office.
+func (p *policy) scoped(caller access.Caller) bool {
+	return p != nil && caller.Role == access.Officer && p.officer != access.Anywhere
+}
+
+// policies holds the @access of every field definition of the schema, read
+// once: the schema does not change while the server runs.
+var policies sync.Map
+
+// policyOf is the @access of a field definition, nil for an open field.
+func policyOf(def *ast.FieldDefinition) *policy {
+	if def == nil {
+		return nil
+	}
+	if p, ok := policies.Load(def); ok {
+		return p.(*policy)
+	}
+	var p *policy
+	if d := def.Directives.ForName("access"); d != nil {
+		p = &policy{officer: access.Anywhere}
+		if roles := d.Arguments.ForName("roles"); roles != nil {
+			for _, c := range roles.Value.Children {
+				p.roles = append(p.roles, access.Role(c.Value.Raw))
+			}
+		}
+		if officer := d.Arguments.ForName("officer"); officer != nil {
+			p.officer = access.Scope(officer.Value.Raw)
+		}
+	}
+	policies.Store(def, p)
+	return p
 }
 
 func (r *Resolver) whereOffice(code string) *access.Where {

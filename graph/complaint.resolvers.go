@@ -11,75 +11,37 @@ import (
 	"eilnet/graph/model"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
-	"eilnet/internal/loader"
 	"eilnet/internal/member"
 	"eilnet/internal/office"
 	"eilnet/internal/province"
 )
 
 func (r *complaintResolver) Province(ctx context.Context, obj *complaint.Complaint) (*province.Province, error) {
-	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
+	return complaintProvince.load(ctx, obj)
 }
 
 func (r *complaintResolver) Factory(ctx context.Context, obj *complaint.Complaint) (*factory.Factory, error) {
-	if obj.FactoryID == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Factory.Load(ctx, *obj.FactoryID)
+	return complaintFactory.load(ctx, obj)
 }
 
 func (r *complaintResolver) HandledBy(ctx context.Context, obj *complaint.Complaint) (*office.Office, error) {
-	return loader.For(ctx).Office.Load(ctx, obj.HandledBy)
+	return complaintHandledBy.load(ctx, obj)
 }
 
 func (r *complaintResolver) FiledBy(ctx context.Context, obj *complaint.Complaint) (*member.Member, error) {
-	if obj.FiledBy == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Member.Load(ctx, *obj.FiledBy)
+	return complaintFiledBy.load(ctx, obj)
 }
 
 func (r *complaintResolver) Investigators(ctx context.Context, obj *complaint.Complaint) ([]*member.Member, error) {
-	return loader.For(ctx).Investigators.Load(ctx, obj.ID)
+	return complaintInvestigators.load(ctx, obj)
 }
 
 func (r *complaintResolver) Timeline(ctx context.Context, obj *complaint.Complaint) ([]*complaint.Event, error) {
-	return loader.For(ctx).Timeline.Load(ctx, obj.ID)
-}
-
-func (r *complaintConnectionResolver) Edges(ctx context.Context, obj *model.ComplaintConnection) ([]*model.ComplaintEdge, error) {
-	p, err := loader.For(ctx).ComplaintPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return edges(p, func(c string, n *complaint.Complaint) *model.ComplaintEdge {
-		return &model.ComplaintEdge{Cursor: c, Node: n}
-	}), nil
-}
-
-func (r *complaintConnectionResolver) Nodes(ctx context.Context, obj *model.ComplaintConnection) ([]*complaint.Complaint, error) {
-	p, err := loader.For(ctx).ComplaintPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return p.Nodes, nil
-}
-
-func (r *complaintConnectionResolver) PageInfo(ctx context.Context, obj *model.ComplaintConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).ComplaintPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return pageInfo(p), nil
-}
-
-func (r *complaintConnectionResolver) TotalCount(ctx context.Context, obj *model.ComplaintConnection) (int, error) {
-	return loader.For(ctx).ComplaintCount.Load(ctx, obj.Count)
+	return complaintTimeline.load(ctx, obj)
 }
 
 func (r *queryResolver) Complaints(ctx context.Context, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	c, err := r.complaintConnection(ctx, complaint.ScopeAll, "", first, after, filter, orderBy)
-	return lookAhead(ctx, r.Resolver, c, err)
+	return rootComplaints.resolveRoot(ctx, r.Resolver)
 }
 
 func (r *queryResolver) Complaint(ctx context.Context, referenceNo string) (*complaint.Complaint, error) {
@@ -89,11 +51,4 @@ func (r *queryResolver) Complaint(ctx context.Context, referenceNo string) (*com
 
 func (r *Resolver) Complaint() ComplaintResolver { return &complaintResolver{r} }
 
-func (r *Resolver) ComplaintConnection() ComplaintConnectionResolver {
-	return &complaintConnectionResolver{r}
-}
-
-type (
-	complaintResolver           struct{ *Resolver }
-	complaintConnectionResolver struct{ *Resolver }
-)
+type complaintResolver struct{ *Resolver }

@@ -11,54 +11,24 @@ import (
 	"eilnet/graph/model"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
-	"eilnet/internal/loader"
 	"eilnet/internal/member"
 	"eilnet/internal/province"
 )
 
 func (r *factoryResolver) Province(ctx context.Context, obj *factory.Factory) (*province.Province, error) {
-	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
+	return factoryProvince.load(ctx, obj)
 }
 
 func (r *factoryResolver) Operators(ctx context.Context, obj *factory.Factory) ([]*member.Member, error) {
-	return loader.For(ctx).Operators.Load(ctx, obj.ID)
+	return factoryOperators.load(ctx, obj)
 }
 
 func (r *factoryResolver) Complaints(ctx context.Context, obj *factory.Factory, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(ctx, complaint.ScopeFactory, idKey(obj.ID), first, after, filter, orderBy)
-}
-
-func (r *factoryConnectionResolver) Edges(ctx context.Context, obj *model.FactoryConnection) ([]*model.FactoryEdge, error) {
-	p, err := loader.For(ctx).FactoryPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return edges(p, func(c string, n *factory.Factory) *model.FactoryEdge { return &model.FactoryEdge{Cursor: c, Node: n} }), nil
-}
-
-func (r *factoryConnectionResolver) Nodes(ctx context.Context, obj *model.FactoryConnection) ([]*factory.Factory, error) {
-	p, err := loader.For(ctx).FactoryPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return p.Nodes, nil
-}
-
-func (r *factoryConnectionResolver) PageInfo(ctx context.Context, obj *model.FactoryConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).FactoryPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return pageInfo(p), nil
-}
-
-func (r *factoryConnectionResolver) TotalCount(ctx context.Context, obj *model.FactoryConnection) (int, error) {
-	return loader.For(ctx).FactoryCount.Load(ctx, obj.Count)
+	return factoryComplaints.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *queryResolver) Factories(ctx context.Context, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) (*model.FactoryConnection, error) {
-	c, err := r.factoryConnection(factory.ScopeAll, "", first, after, filter, orderBy)
-	return lookAhead(ctx, r.Resolver, c, err)
+	return rootFactories.resolveRoot(ctx, r.Resolver)
 }
 
 func (r *queryResolver) Factory(ctx context.Context, registrationNo string) (*factory.Factory, error) {
@@ -68,11 +38,4 @@ func (r *queryResolver) Factory(ctx context.Context, registrationNo string) (*fa
 
 func (r *Resolver) Factory() FactoryResolver { return &factoryResolver{r} }
 
-func (r *Resolver) FactoryConnection() FactoryConnectionResolver {
-	return &factoryConnectionResolver{r}
-}
-
-type (
-	factoryResolver           struct{ *Resolver }
-	factoryConnectionResolver struct{ *Resolver }
-)
+type factoryResolver struct{ *Resolver }

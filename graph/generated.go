@@ -44,17 +44,13 @@ type ResolverRoot interface {
 	Award() AwardResolver
 	Complaint() ComplaintResolver
 	ComplaintBucket() ComplaintBucketResolver
-	ComplaintConnection() ComplaintConnectionResolver
 	Factory() FactoryResolver
-	FactoryConnection() FactoryConnectionResolver
 	Member() MemberResolver
-	MemberConnection() MemberConnectionResolver
 	Mutation() MutationResolver
 	Office() OfficeResolver
 	Province() ProvinceResolver
 	Query() QueryResolver
 	Seminar() SeminarResolver
-	SeminarConnection() SeminarConnectionResolver
 }
 
 type DirectiveRoot struct {
@@ -318,23 +314,11 @@ type ComplaintResolver interface {
 type ComplaintBucketResolver interface {
 	Province(ctx context.Context, obj *complaint.Bucket) (*province.Province, error)
 }
-type ComplaintConnectionResolver interface {
-	Edges(ctx context.Context, obj *model.ComplaintConnection) ([]*model.ComplaintEdge, error)
-	Nodes(ctx context.Context, obj *model.ComplaintConnection) ([]*complaint.Complaint, error)
-	PageInfo(ctx context.Context, obj *model.ComplaintConnection) (*model.PageInfo, error)
-	TotalCount(ctx context.Context, obj *model.ComplaintConnection) (int, error)
-}
 type FactoryResolver interface {
 	Province(ctx context.Context, obj *factory.Factory) (*province.Province, error)
 
 	Operators(ctx context.Context, obj *factory.Factory) ([]*member.Member, error)
 	Complaints(ctx context.Context, obj *factory.Factory, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error)
-}
-type FactoryConnectionResolver interface {
-	Edges(ctx context.Context, obj *model.FactoryConnection) ([]*model.FactoryEdge, error)
-	Nodes(ctx context.Context, obj *model.FactoryConnection) ([]*factory.Factory, error)
-	PageInfo(ctx context.Context, obj *model.FactoryConnection) (*model.PageInfo, error)
-	TotalCount(ctx context.Context, obj *model.FactoryConnection) (int, error)
 }
 type MemberResolver interface {
 	Province(ctx context.Context, obj *member.Member) (*province.Province, error)
@@ -344,12 +328,6 @@ type MemberResolver interface {
 	Seminars(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error)
 	Awards(ctx context.Context, obj *member.Member) ([]*award.Award, error)
 	ComplaintsFiled(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error)
-}
-type MemberConnectionResolver interface {
-	Edges(ctx context.Context, obj *model.MemberConnection) ([]*model.MemberEdge, error)
-	Nodes(ctx context.Context, obj *model.MemberConnection) ([]*member.Member, error)
-	PageInfo(ctx context.Context, obj *model.MemberConnection) (*model.PageInfo, error)
-	TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error)
 }
 type MutationResolver interface {
 	RegisterMember(ctx context.Context, input member.Registration) (*member.Member, error)
@@ -400,12 +378,6 @@ type SeminarResolver interface {
 
 	Attendees(ctx context.Context, obj *seminar.Seminar, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error)
 	Awards(ctx context.Context, obj *seminar.Seminar) ([]*award.Award, error)
-}
-type SeminarConnectionResolver interface {
-	Edges(ctx context.Context, obj *model.SeminarConnection) ([]*model.SeminarEdge, error)
-	Nodes(ctx context.Context, obj *model.SeminarConnection) ([]*seminar.Seminar, error)
-	PageInfo(ctx context.Context, obj *model.SeminarConnection) (*model.PageInfo, error)
-	TotalCount(ctx context.Context, obj *model.SeminarConnection) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -5143,7 +5115,7 @@ func (ec *executionContext) _ComplaintConnection_edges(ctx context.Context, fiel
 			return ec.fieldContext_ComplaintConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ComplaintConnection().Edges(ctx, obj)
+			return obj.Edges()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplaintEdge) graphql.Marshaler {
@@ -5158,7 +5130,7 @@ func (ec *executionContext) fieldContext_ComplaintConnection_edges(_ context.Con
 		Object:     "ComplaintConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ComplaintEdge(ctx, field)
 		},
@@ -5175,7 +5147,7 @@ func (ec *executionContext) _ComplaintConnection_nodes(ctx context.Context, fiel
 			return ec.fieldContext_ComplaintConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ComplaintConnection().Nodes(ctx, obj)
+			return obj.Nodes()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*complaint.Complaint) graphql.Marshaler {
@@ -5190,7 +5162,7 @@ func (ec *executionContext) fieldContext_ComplaintConnection_nodes(_ context.Con
 		Object:     "ComplaintConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Complaint(ctx, field)
 		},
@@ -5207,7 +5179,7 @@ func (ec *executionContext) _ComplaintConnection_pageInfo(ctx context.Context, f
 			return ec.fieldContext_ComplaintConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ComplaintConnection().PageInfo(ctx, obj)
+			return obj.PageInfo()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -5222,7 +5194,7 @@ func (ec *executionContext) fieldContext_ComplaintConnection_pageInfo(_ context.
 		Object:     "ComplaintConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
 		},
@@ -5239,7 +5211,7 @@ func (ec *executionContext) _ComplaintConnection_totalCount(ctx context.Context,
 			return ec.fieldContext_ComplaintConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ComplaintConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -5250,7 +5222,7 @@ func (ec *executionContext) _ComplaintConnection_totalCount(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ComplaintConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplaintConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("ComplaintConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _ComplaintEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ComplaintEdge) (ret graphql.Marshaler) {
@@ -5770,7 +5742,7 @@ func (ec *executionContext) _FactoryConnection_edges(ctx context.Context, field 
 			return ec.fieldContext_FactoryConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FactoryConnection().Edges(ctx, obj)
+			return obj.Edges()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.FactoryEdge) graphql.Marshaler {
@@ -5785,7 +5757,7 @@ func (ec *executionContext) fieldContext_FactoryConnection_edges(_ context.Conte
 		Object:     "FactoryConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FactoryEdge(ctx, field)
 		},
@@ -5802,7 +5774,7 @@ func (ec *executionContext) _FactoryConnection_nodes(ctx context.Context, field 
 			return ec.fieldContext_FactoryConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FactoryConnection().Nodes(ctx, obj)
+			return obj.Nodes()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*factory.Factory) graphql.Marshaler {
@@ -5817,7 +5789,7 @@ func (ec *executionContext) fieldContext_FactoryConnection_nodes(_ context.Conte
 		Object:     "FactoryConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Factory(ctx, field)
 		},
@@ -5834,7 +5806,7 @@ func (ec *executionContext) _FactoryConnection_pageInfo(ctx context.Context, fie
 			return ec.fieldContext_FactoryConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FactoryConnection().PageInfo(ctx, obj)
+			return obj.PageInfo()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -5849,7 +5821,7 @@ func (ec *executionContext) fieldContext_FactoryConnection_pageInfo(_ context.Co
 		Object:     "FactoryConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
 		},
@@ -5866,7 +5838,7 @@ func (ec *executionContext) _FactoryConnection_totalCount(ctx context.Context, f
 			return ec.fieldContext_FactoryConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FactoryConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -5877,7 +5849,7 @@ func (ec *executionContext) _FactoryConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_FactoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FactoryConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("FactoryConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _FactoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FactoryEdge) (ret graphql.Marshaler) {
@@ -6634,7 +6606,7 @@ func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field g
 			return ec.fieldContext_MemberConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MemberConnection().Edges(ctx, obj)
+			return obj.Edges()
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6677,7 +6649,7 @@ func (ec *executionContext) fieldContext_MemberConnection_edges(_ context.Contex
 		Object:     "MemberConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MemberEdge(ctx, field)
 		},
@@ -6694,7 +6666,7 @@ func (ec *executionContext) _MemberConnection_nodes(ctx context.Context, field g
 			return ec.fieldContext_MemberConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MemberConnection().Nodes(ctx, obj)
+			return obj.Nodes()
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6737,7 +6709,7 @@ func (ec *executionContext) fieldContext_MemberConnection_nodes(_ context.Contex
 		Object:     "MemberConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
 		},
@@ -6754,7 +6726,7 @@ func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, fiel
 			return ec.fieldContext_MemberConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MemberConnection().PageInfo(ctx, obj)
+			return obj.PageInfo()
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6797,7 +6769,7 @@ func (ec *executionContext) fieldContext_MemberConnection_pageInfo(_ context.Con
 		Object:     "MemberConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
 		},
@@ -6814,7 +6786,7 @@ func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_MemberConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MemberConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6825,7 +6797,7 @@ func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_MemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MemberConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("MemberConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
@@ -9724,7 +9696,7 @@ func (ec *executionContext) _SeminarConnection_edges(ctx context.Context, field 
 			return ec.fieldContext_SeminarConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SeminarConnection().Edges(ctx, obj)
+			return obj.Edges()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SeminarEdge) graphql.Marshaler {
@@ -9739,7 +9711,7 @@ func (ec *executionContext) fieldContext_SeminarConnection_edges(_ context.Conte
 		Object:     "SeminarConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SeminarEdge(ctx, field)
 		},
@@ -9756,7 +9728,7 @@ func (ec *executionContext) _SeminarConnection_nodes(ctx context.Context, field 
 			return ec.fieldContext_SeminarConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SeminarConnection().Nodes(ctx, obj)
+			return obj.Nodes()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*seminar.Seminar) graphql.Marshaler {
@@ -9771,7 +9743,7 @@ func (ec *executionContext) fieldContext_SeminarConnection_nodes(_ context.Conte
 		Object:     "SeminarConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Seminar(ctx, field)
 		},
@@ -9788,7 +9760,7 @@ func (ec *executionContext) _SeminarConnection_pageInfo(ctx context.Context, fie
 			return ec.fieldContext_SeminarConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SeminarConnection().PageInfo(ctx, obj)
+			return obj.PageInfo()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -9803,7 +9775,7 @@ func (ec *executionContext) fieldContext_SeminarConnection_pageInfo(_ context.Co
 		Object:     "SeminarConnection",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
 		},
@@ -9820,7 +9792,7 @@ func (ec *executionContext) _SeminarConnection_totalCount(ctx context.Context, f
 			return ec.fieldContext_SeminarConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SeminarConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -9831,7 +9803,7 @@ func (ec *executionContext) _SeminarConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_SeminarConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SeminarConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("SeminarConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _SeminarEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SeminarEdge) (ret graphql.Marshaler) {
@@ -12658,29 +12630,25 @@ func (ec *executionContext) _ComplaintConnection(ctx context.Context, sel ast.Se
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ComplaintConnection")
 		case "edges":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ComplaintConnection_edges(ctx, field, obj)
-				})
+			out.Values[i] = ec._ComplaintConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ComplaintConnection_nodes(ctx, field, obj)
-				})
+			out.Values[i] = ec._ComplaintConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ComplaintConnection_pageInfo(ctx, field, obj)
-				})
+			out.Values[i] = ec._ComplaintConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ComplaintConnection_totalCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._ComplaintConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12897,29 +12865,25 @@ func (ec *executionContext) _FactoryConnection(ctx context.Context, sel ast.Sele
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("FactoryConnection")
 		case "edges":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FactoryConnection_edges(ctx, field, obj)
-				})
+			out.Values[i] = ec._FactoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FactoryConnection_nodes(ctx, field, obj)
-				})
+			out.Values[i] = ec._FactoryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FactoryConnection_pageInfo(ctx, field, obj)
-				})
+			out.Values[i] = ec._FactoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FactoryConnection_totalCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._FactoryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13081,29 +13045,25 @@ func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.Selec
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MemberConnection")
 		case "edges":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MemberConnection_edges(ctx, field, obj)
-				})
+			out.Values[i] = ec._MemberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MemberConnection_nodes(ctx, field, obj)
-				})
+			out.Values[i] = ec._MemberConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MemberConnection_pageInfo(ctx, field, obj)
-				})
+			out.Values[i] = ec._MemberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MemberConnection_totalCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._MemberConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13882,29 +13842,25 @@ func (ec *executionContext) _SeminarConnection(ctx context.Context, sel ast.Sele
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SeminarConnection")
 		case "edges":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SeminarConnection_edges(ctx, field, obj)
-				})
+			out.Values[i] = ec._SeminarConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SeminarConnection_nodes(ctx, field, obj)
-				})
+			out.Values[i] = ec._SeminarConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SeminarConnection_pageInfo(ctx, field, obj)
-				})
+			out.Values[i] = ec._SeminarConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SeminarConnection_totalCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._SeminarConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -12,7 +12,6 @@ import (
 	"eilnet/internal/award"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
-	"eilnet/internal/loader"
 	"eilnet/internal/member"
 	"eilnet/internal/office"
 	"eilnet/internal/province"
@@ -20,70 +19,43 @@ import (
 )
 
 func (r *memberResolver) Province(ctx context.Context, obj *member.Member) (*province.Province, error) {
-	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
+	return memberProvince.load(ctx, obj)
 }
 
 func (r *memberResolver) Office(ctx context.Context, obj *member.Member) (*office.Office, error) {
-	return loader.For(ctx).Office.Load(ctx, obj.OfficeCode)
+	return memberOffice.load(ctx, obj)
 }
 
 func (r *memberResolver) Factory(ctx context.Context, obj *member.Member) (*factory.Factory, error) {
-	if obj.FactoryID == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Factory.Load(ctx, *obj.FactoryID)
+	return memberFactory.load(ctx, obj)
 }
 
 func (r *memberResolver) Seminars(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {
-	return r.seminarConnection(seminar.ScopeAttendee, idKey(obj.ID), first, after, filter, orderBy)
+	return memberSeminars.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *memberResolver) Awards(ctx context.Context, obj *member.Member) ([]*award.Award, error) {
-	return loader.For(ctx).MemberAwards.Load(ctx, obj.ID)
+	return memberAwards.load(ctx, obj)
 }
 
 func (r *memberResolver) ComplaintsFiled(ctx context.Context, obj *member.Member, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(ctx, complaint.ScopeFiledBy, idKey(obj.ID), first, after, filter, orderBy)
-}
-
-func (r *memberConnectionResolver) Edges(ctx context.Context, obj *model.MemberConnection) ([]*model.MemberEdge, error) {
-	p, err := loader.For(ctx).MemberPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return edges(p, func(c string, n *member.Member) *model.MemberEdge { return &model.MemberEdge{Cursor: c, Node: n} }), nil
-}
-
-func (r *memberConnectionResolver) Nodes(ctx context.Context, obj *model.MemberConnection) ([]*member.Member, error) {
-	p, err := loader.For(ctx).MemberPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return p.Nodes, nil
-}
-
-func (r *memberConnectionResolver) PageInfo(ctx context.Context, obj *model.MemberConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).MemberPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return pageInfo(p), nil
-}
-
-func (r *memberConnectionResolver) TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error) {
-	return loader.For(ctx).MemberCount.Load(ctx, obj.Count)
+	return memberComplaintsFiled.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *queryResolver) Members(ctx context.Context, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
-	c, err := r.memberConnection(member.ScopeAll, "", first, after, filter, orderBy)
-	return lookAhead(ctx, r.Resolver, c, err)
+	return rootMembers.resolveRoot(ctx, r.Resolver)
 }
 
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
-func (r *Resolver) MemberConnection() MemberConnectionResolver { return &memberConnectionResolver{r} }
+type memberResolver struct{ *Resolver }
 
-type (
-	memberResolver           struct{ *Resolver }
-	memberConnectionResolver struct{ *Resolver }
-)
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *Resolver) MemberConnection() MemberConnectionResolver { return &memberConnectionResolver{r} }
+*/

@@ -18,22 +18,19 @@ import (
 )
 
 func (r *officeResolver) Province(ctx context.Context, obj *office.Office) (*province.Province, error) {
-	if obj.Kind == office.Central {
-		return nil, nil
-	}
-	return loader.For(ctx).Province.Load(ctx, obj.ProvinceCode)
+	return officeProvince.load(ctx, obj)
 }
 
 func (r *officeResolver) Members(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
-	return r.memberConnection(member.ScopeOffice, obj.Code, first, after, filter, orderBy)
+	return officeMembers.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *officeResolver) Seminars(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {
-	return r.seminarConnection(seminar.ScopeOrganizer, obj.Code, first, after, filter, orderBy)
+	return officeSeminars.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *officeResolver) Complaints(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(ctx, complaint.ScopeOffice, obj.Code, first, after, filter, orderBy)
+	return officeComplaints.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *queryResolver) Offices(ctx context.Context, kind *office.Kind) ([]*office.Office, error) {

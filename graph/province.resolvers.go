@@ -19,23 +19,23 @@ import (
 )
 
 func (r *provinceResolver) Office(ctx context.Context, obj *province.Province) (*office.Office, error) {
-	return loader.For(ctx).OfficeOfProvince.Load(ctx, obj.Code)
+	return provinceOffice.load(ctx, obj)
 }
 
 func (r *provinceResolver) Factories(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) (*model.FactoryConnection, error) {
-	return r.factoryConnection(factory.ScopeProvince, obj.Code, first, after, filter, orderBy)
+	return provinceFactories.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *provinceResolver) Members(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
-	return r.memberConnection(member.ScopeProvince, obj.Code, first, after, filter, orderBy)
+	return provinceMembers.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *provinceResolver) Complaints(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.ComplaintFilter, orderBy *complaint.Order) (*model.ComplaintConnection, error) {
-	return r.complaintConnection(ctx, complaint.ScopeProvince, obj.Code, first, after, filter, orderBy)
+	return provinceComplaints.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *provinceResolver) Seminars(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {
-	return r.seminarConnection(seminar.ScopeProvince, obj.Code, first, after, filter, orderBy)
+	return provinceSeminars.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *queryResolver) Provinces(ctx context.Context, region *province.Region, inspectionZone *int) ([]*province.Province, error) {

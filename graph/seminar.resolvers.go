@@ -10,7 +10,6 @@ import (
 
 	"eilnet/graph/model"
 	"eilnet/internal/award"
-	"eilnet/internal/loader"
 	"eilnet/internal/member"
 	"eilnet/internal/office"
 	"eilnet/internal/province"
@@ -18,78 +17,38 @@ import (
 )
 
 func (r *awardResolver) Member(ctx context.Context, obj *award.Award) (*member.Member, error) {
-	return loader.For(ctx).Member.Load(ctx, obj.MemberID)
+	return awardMember.load(ctx, obj)
 }
 
 func (r *awardResolver) Seminar(ctx context.Context, obj *award.Award) (*seminar.Seminar, error) {
-	if obj.SeminarID == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Seminar.Load(ctx, *obj.SeminarID)
+	return awardSeminar.load(ctx, obj)
 }
 
 func (r *queryResolver) Seminars(ctx context.Context, first *int, after *string, filter *model.SeminarFilter, orderBy *seminar.Order) (*model.SeminarConnection, error) {
-	c, err := r.seminarConnection(seminar.ScopeAll, "", first, after, filter, orderBy)
-	return lookAhead(ctx, r.Resolver, c, err)
+	return rootSeminars.resolveRoot(ctx, r.Resolver)
 }
 
 func (r *seminarResolver) Organizer(ctx context.Context, obj *seminar.Seminar) (*office.Office, error) {
-	return loader.For(ctx).Office.Load(ctx, obj.OrganizerCode)
+	return seminarOrganizer.load(ctx, obj)
 }
 
 func (r *seminarResolver) Province(ctx context.Context, obj *seminar.Seminar) (*province.Province, error) {
-	if obj.ProvinceCode == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Province.Load(ctx, *obj.ProvinceCode)
+	return seminarProvince.load(ctx, obj)
 }
 
 func (r *seminarResolver) Attendees(ctx context.Context, obj *seminar.Seminar, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
-	return r.memberConnection(member.ScopeSeminar, idKey(obj.ID), first, after, filter, orderBy)
+	return seminarAttendees.resolve(ctx, r.Resolver, obj)
 }
 
 func (r *seminarResolver) Awards(ctx context.Context, obj *seminar.Seminar) ([]*award.Award, error) {
-	return loader.For(ctx).SeminarAwards.Load(ctx, obj.ID)
-}
-
-func (r *seminarConnectionResolver) Edges(ctx context.Context, obj *model.SeminarConnection) ([]*model.SeminarEdge, error) {
-	p, err := loader.For(ctx).SeminarPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return edges(p, func(c string, n *seminar.Seminar) *model.SeminarEdge { return &model.SeminarEdge{Cursor: c, Node: n} }), nil
-}
-
-func (r *seminarConnectionResolver) Nodes(ctx context.Context, obj *model.SeminarConnection) ([]*seminar.Seminar, error) {
-	p, err := loader.For(ctx).SeminarPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return p.Nodes, nil
-}
-
-func (r *seminarConnectionResolver) PageInfo(ctx context.Context, obj *model.SeminarConnection) (*model.PageInfo, error) {
-	p, err := loader.For(ctx).SeminarPage.Load(ctx, obj.Page)
-	if err != nil {
-		return nil, err
-	}
-	return pageInfo(p), nil
-}
-
-func (r *seminarConnectionResolver) TotalCount(ctx context.Context, obj *model.SeminarConnection) (int, error) {
-	return loader.For(ctx).SeminarCount.Load(ctx, obj.Count)
+	return seminarAwards.load(ctx, obj)
 }
 
 func (r *Resolver) Award() AwardResolver { return &awardResolver{r} }
 
 func (r *Resolver) Seminar() SeminarResolver { return &seminarResolver{r} }
 
-func (r *Resolver) SeminarConnection() SeminarConnectionResolver {
-	return &seminarConnectionResolver{r}
-}
-
 type (
-	awardResolver             struct{ *Resolver }
-	seminarResolver           struct{ *Resolver }
-	seminarConnectionResolver struct{ *Resolver }
+	awardResolver   struct{ *Resolver }
+	seminarResolver struct{ *Resolver }
 )

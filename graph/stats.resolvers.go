@@ -10,16 +10,12 @@ import (
 
 	"eilnet/graph/model"
 	"eilnet/internal/complaint"
-	"eilnet/internal/loader"
 	"eilnet/internal/province"
 	"eilnet/internal/summary"
 )
 
 func (r *complaintBucketResolver) Province(ctx context.Context, obj *complaint.Bucket) (*province.Province, error) {
-	if obj.ProvinceCode == nil {
-		return nil, nil
-	}
-	return loader.For(ctx).Province.Load(ctx, *obj.ProvinceCode)
+	return bucketProvince.load(ctx, obj)
 }
 
 func (r *queryResolver) ComplaintStats(ctx context.Context, groupBy []complaint.Dimension, filter *model.ComplaintFilter) ([]*complaint.Bucket, error) {

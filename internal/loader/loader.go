@@ -96,6 +96,32 @@ type Loaders struct {
 	ComplaintCount *Loader[CountKey[complaint.Filter], int]
 	SeminarPage    *Loader[PageKey[seminar.Query], *page.Page[*seminar.Seminar]]
 	SeminarCount   *Loader[CountKey[seminar.Filter], int]
+
+	memoMu sync.Mutex
+	memo   map[any]any
+}
+
+// Memo answers what build makes of key, once per request: for what the
+// GraphQL layer works out once per field of a query (its arguments as a
+// list query, what its selection asks for) rather than once per parent.
+func Memo[V any](l *Loaders, key any, build func() V) V {
+	l.memoMu.Lock()
+	v, ok := l.memo[key]
+	l.memoMu.Unlock()
+	if ok {
+		return v.(V)
+	}
+	made := build()
+	l.memoMu.Lock()
+	defer l.memoMu.Unlock()
+	if v, ok := l.memo[key]; ok {
+		return v.(V)
+	}
+	if l.memo == nil {
+		l.memo = map[any]any{}
+	}
+	l.memo[key] = made
+	return made
 }
 
 // New builds the loaders of one request.
@@ -201,14 +227,20 @@ func (l *Loader[K, V]) read(ctx context.Context, keys []K) ([]V, []error) {
 // Load returns the value of key: from the batch that announced it, or
 // read with other unannounced keys after Config.Wait.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	return l.Thunk(ctx, key)()
+}
+
+// Thunk starts loading key as Load does, and answers the function that
+// waits for its value: for loading several keys at once.
+func (l *Loader[K, V]) Thunk(ctx context.Context, key K) func() (V, error) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	thunk, ok := l.thunks[key]
 	if !ok {
 		thunk = l.fallback.LoadThunk(ctx, key)
 		l.thunks[key] = thunk
 	}
-	l.mu.Unlock()
-	return thunk()
+	return thunk
 }
 
 // LoadNow loads key as a level of its own, read at once: for a root
