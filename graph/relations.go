@@ -298,6 +298,11 @@ type connPlan[Q, QF comparable, T any] struct {
 	// may see); then looks ahead into the rows.
 	rows, count bool
 	then        func(*loader.Level, *page.Page[T])
+	// list and counted are what every parent's keys share, when that does
+	// not depend on the parent (no after: a cursor belongs to one
+	// parent's list and is checked for each).
+	list    *loader.List[Q]
+	counted *loader.Counted[QF]
 }
 
 type planKey struct {
@@ -322,6 +327,14 @@ func (k *connKind[F, O, Q, QF, T, C]) plan(ctx context.Context, r *Resolver, sco
 			k.narrow(ctx, scope, &pl.q)
 		}
 		pl.qf, pl.kind = k.parts(pl.q)
+		if pl.after == nil {
+			var p loader.PageKey[Q]
+			var n loader.CountKey[QF]
+			if p, n, pl.err = loader.NewKeys(loader.For(ctx), scope, "", pl.q, pl.qf, pl.kind, pl.first, nil); pl.err != nil {
+				return pl
+			}
+			pl.list, pl.counted = p.List, n.Of
+		}
 		k.selection(ctx, r, f.Selections, pl)
 		return pl
 	})
@@ -413,8 +426,12 @@ func connection[P any, F, O any, Q, QF comparable, T, C any](k *connKind[F, O, Q
 }
 
 // keys are the page and count keys of the connection of obj.
-func (c connRel[P, F, O, Q, QF, T, C]) keys(pl *connPlan[Q, QF, T], obj P) (loader.PageKey[Q], loader.CountKey[QF], error) {
-	return loader.NewKeys(c.scope, c.parent(obj), pl.q, pl.qf, pl.kind, pl.first, pl.after)
+func (c connRel[P, F, O, Q, QF, T, C]) keys(l *loader.Loaders, pl *connPlan[Q, QF, T], obj P) (loader.PageKey[Q], loader.CountKey[QF], error) {
+	parent := c.parent(obj)
+	if pl.list != nil {
+		return loader.PageKey[Q]{List: pl.list, Parent: parent}, loader.CountKey[QF]{Of: pl.counted, Parent: parent}, nil
+	}
+	return loader.NewKeys(l, c.scope, parent, pl.q, pl.qf, pl.kind, pl.first, pl.after)
 }
 
 // resolve is the field's resolver: the connection of obj, loaded. The
@@ -424,7 +441,7 @@ func (c connRel[P, F, O, Q, QF, T, C]) resolve(ctx context.Context, r *Resolver,
 	if pl.err != nil {
 		return nil, pl.err
 	}
-	p, n, err := c.keys(pl, obj)
+	p, n, err := c.keys(loader.For(ctx), pl, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +456,7 @@ func (c connRel[P, F, O, Q, QF, T, C]) resolveRoot(ctx context.Context, r *Resol
 		return nil, pl.err
 	}
 	var root P
-	p, n, err := c.keys(pl, root)
+	p, n, err := c.keys(loader.For(ctx), pl, root)
 	if err != nil {
 		return nil, err
 	}
@@ -457,7 +474,7 @@ func (c connRel[P, F, O, Q, QF, T, C]) prepare(ctx context.Context, r *Resolver,
 		return nil
 	}
 	return func(lv *loader.Level, l *loader.Loaders, obj P) {
-		if p, n, err := c.keys(pl, obj); err == nil {
+		if p, n, err := c.keys(l, pl, obj); err == nil {
 			c.kind.register(pl, lv, l, p, n)
 		}
 	}
