@@ -5211,7 +5211,7 @@ func (ec *executionContext) _ComplaintConnection_totalCount(ctx context.Context,
 			return ec.fieldContext_ComplaintConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -5838,7 +5838,7 @@ func (ec *executionContext) _FactoryConnection_totalCount(ctx context.Context, f
 			return ec.fieldContext_FactoryConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6786,7 +6786,7 @@ func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_MemberConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -9792,7 +9792,7 @@ func (ec *executionContext) _SeminarConnection_totalCount(ctx context.Context, f
 			return ec.fieldContext_SeminarConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount(), nil
+			return obj.TotalCount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {

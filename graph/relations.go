@@ -44,8 +44,8 @@ import (
 // A relation is one relation field of objects of type T.
 type relation[T any] interface {
 	// prepare works out, once for field f of a query, what to announce for
-	// each object; nil when nothing (the caller may not see the field, or
-	// its arguments are refused, which its resolver reports).
+	// each object; nil when nothing (its arguments are refused, which its
+	// resolver reports). Whether the caller may see f is each's to check.
 	prepare(ctx context.Context, r *Resolver, f graphql.CollectedField) func(lv *loader.Level, l *loader.Loaders, obj T)
 }
 
@@ -114,8 +114,8 @@ func ahead(ctx context.Context, lv *loader.Level, r *Resolver, res any, sel ast.
 	}
 }
 
-// selectionKey identifies a selection of one type in a query: the same
-// selection set (a field's, or a fragment's) is met once per parent page.
+// selectionKey identifies a collected selection of one type in a query:
+// the same selection is met once per parent page.
 type selectionKey struct {
 	first *ast.Selection
 	n     int
@@ -283,9 +283,9 @@ var (
 )
 
 // connPlan is what one connection field of a query makes of its arguments
-// and its selection: the same for every parent, so worked out once per
-// request (by its resolver or the look-ahead, whichever comes first) and
-// shared by both.
+// and its selection: the same for every parent whose selection collects it
+// alike, so worked out once per request for them (by its resolver or the
+// look-ahead, whichever comes first) and shared by both.
 type connPlan[Q, QF comparable, T any] struct {
 	q     Q
 	qf    QF
@@ -305,14 +305,27 @@ type connPlan[Q, QF comparable, T any] struct {
 	counted *loader.Counted[QF]
 }
 
+// planKey identifies a connection field as collected under one parent
+// selection. The same *ast.Field can be collected with different
+// selections (a fragment's field, merged with a sibling of the same name
+// in one place and not in another), so the collected selection is part of
+// the key; gqlgen collects each selection set once per request, so its
+// slice is the same for every parent that shares it.
 type planKey struct {
+	kind  any
 	field *ast.Field
+	sel   *ast.Selection
+	n     int
 	scope string
 }
 
 // plan is the plan of connection field f in scope.
 func (k *connKind[F, O, Q, QF, T, C]) plan(ctx context.Context, r *Resolver, scope string, f graphql.CollectedField) *connPlan[Q, QF, T] {
-	return loader.Memo(loader.For(ctx), planKey{f.Field, scope}, func() *connPlan[Q, QF, T] {
+	key := planKey{kind: k, field: f.Field, n: len(f.Selections), scope: scope}
+	if key.n > 0 {
+		key.sel = &f.Selections[0]
+	}
+	return loader.Memo(loader.For(ctx), key, func() *connPlan[Q, QF, T] {
 		pl := &connPlan[Q, QF, T]{}
 		var filter *F
 		var order *O
@@ -409,6 +422,7 @@ func (k *connKind[F, O, Q, QF, T, C]) fill(ctx context.Context, pl *connPlan[Q, 
 		if c.Total, err = count(); err != nil {
 			return nil, err
 		}
+		c.Counted = true
 	}
 	return k.wrap(c), nil
 }

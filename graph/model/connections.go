@@ -22,15 +22,24 @@ import (
 type Conn[Q, F comparable, T any] struct {
 	Page  loader.PageKey[Q]
 	Count loader.CountKey[F]
-	// Rows is nil when the selection asks for no rows, Total is 0 when it
-	// asks for no count.
-	Rows  *page.Page[T]
-	Total int
+	// Rows is nil when the selection asks for no rows; Counted is false,
+	// and Total 0, when it asks for no count.
+	Rows    *page.Page[T]
+	Total   int
+	Counted bool
 }
 
 // errNotLoaded is a planner bug: a field asked for what its connection's
-// resolver did not read.
-var errNotLoaded = errors.New("connection field asked for rows that were not read")
+// resolver did not read. It is an error rather than an empty answer, so
+// that such a bug cannot pass for a fact.
+var errNotLoaded = errors.New("connection field asked for what was not read")
+
+func (c *Conn[Q, F, T]) totalCount() (int, error) {
+	if !c.Counted {
+		return 0, errNotLoaded
+	}
+	return c.Total, nil
+}
 
 func (c *Conn[Q, F, T]) nodes() ([]T, error) {
 	if c.Rows == nil {
@@ -70,7 +79,7 @@ type MemberConnection struct {
 
 func (c *MemberConnection) Nodes() ([]*member.Member, error) { return c.nodes() }
 func (c *MemberConnection) PageInfo() (*PageInfo, error)     { return c.pageInfo() }
-func (c *MemberConnection) TotalCount() int                  { return c.Total }
+func (c *MemberConnection) TotalCount() (int, error)         { return c.totalCount() }
 func (c *MemberConnection) Edges() ([]*MemberEdge, error) {
 	return edges(c.Rows, func(cur string, n *member.Member) *MemberEdge { return &MemberEdge{Cursor: cur, Node: n} })
 }
@@ -82,7 +91,7 @@ type FactoryConnection struct {
 
 func (c *FactoryConnection) Nodes() ([]*factory.Factory, error) { return c.nodes() }
 func (c *FactoryConnection) PageInfo() (*PageInfo, error)       { return c.pageInfo() }
-func (c *FactoryConnection) TotalCount() int                    { return c.Total }
+func (c *FactoryConnection) TotalCount() (int, error)           { return c.totalCount() }
 func (c *FactoryConnection) Edges() ([]*FactoryEdge, error) {
 	return edges(c.Rows, func(cur string, n *factory.Factory) *FactoryEdge { return &FactoryEdge{Cursor: cur, Node: n} })
 }
@@ -94,7 +103,7 @@ type ComplaintConnection struct {
 
 func (c *ComplaintConnection) Nodes() ([]*complaint.Complaint, error) { return c.nodes() }
 func (c *ComplaintConnection) PageInfo() (*PageInfo, error)           { return c.pageInfo() }
-func (c *ComplaintConnection) TotalCount() int                        { return c.Total }
+func (c *ComplaintConnection) TotalCount() (int, error)               { return c.totalCount() }
 func (c *ComplaintConnection) Edges() ([]*ComplaintEdge, error) {
 	return edges(c.Rows, func(cur string, n *complaint.Complaint) *ComplaintEdge {
 		return &ComplaintEdge{Cursor: cur, Node: n}
@@ -108,7 +117,7 @@ type SeminarConnection struct {
 
 func (c *SeminarConnection) Nodes() ([]*seminar.Seminar, error) { return c.nodes() }
 func (c *SeminarConnection) PageInfo() (*PageInfo, error)       { return c.pageInfo() }
-func (c *SeminarConnection) TotalCount() int                    { return c.Total }
+func (c *SeminarConnection) TotalCount() (int, error)           { return c.totalCount() }
 func (c *SeminarConnection) Edges() ([]*SeminarEdge, error) {
 	return edges(c.Rows, func(cur string, n *seminar.Seminar) *SeminarEdge { return &SeminarEdge{Cursor: cur, Node: n} })
 }

@@ -114,6 +114,7 @@ func (s Source) PageQuery(scope string, key SortKey, dir Direction, conds Conds,
 	if dir == Desc {
 		order, after = key.Expr+" DESC, "+s.ID+" DESC", "<"
 	}
+	conds = conds[:len(conds):len(conds)] // adding must not write into the caller's array
 	conds.Add(hasAfter, "("+key.Expr+", "+s.ID+") "+after+" (CAST(:after_key AS "+key.Type+"), CAST(:after_id AS bigint))")
 	return `SELECT p.key AS parent, t.*
 FROM unnest(CAST(:parents AS text[])) AS p(key)

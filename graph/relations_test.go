@@ -48,3 +48,49 @@ func TestLookAheadObeysAccess(t *testing.T) {
 		t.Errorf("an administrator's query cost %d statements, want 5", n)
 	}
 }
+
+// One fragment's connection field, collected with a sibling of the same
+// name under one parent and alone under another, is planned for each of
+// them: each parent answers what its own selection asked, whichever was
+// planned first.
+func TestFragmentFieldMergedDifferently(t *testing.T) {
+	s := gqltest.NewServer(t, dbtest.Seeded(t), gqltest.Options{BatchWait: -1})
+	for _, query := range []string{
+		`{ provinces(region: WEST) { code ...F }
+		   province(code: "10") { code ...F factories(first: 5) { totalCount } } }
+		 fragment F on Province { factories(first: 5) { nodes { name } } }`,
+		`{ province(code: "10") { code ...F factories(first: 5) { totalCount } }
+		   provinces(region: WEST) { code ...F } }
+		 fragment F on Province { factories(first: 5) { nodes { name } } }`,
+	} {
+		var got struct {
+			Provinces []struct {
+				Factories struct {
+					Nodes []struct{ Name string }
+				}
+			}
+			Province struct {
+				Factories struct {
+					TotalCount int
+					Nodes      []struct{ Name string }
+				}
+			}
+		}
+		resp := s.Query(t, query, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatalf("errors: %+v", resp.Errors)
+		}
+		resp.MustData(t, &got)
+		var want int
+		if err := s.DB.Get(&want, `SELECT count(*) FROM factories WHERE province_code = '10'`); err != nil {
+			t.Fatal(err)
+		}
+		if got.Province.Factories.TotalCount != want || len(got.Province.Factories.Nodes) != 5 {
+			t.Errorf("Bangkok's factories: totalCount %d (want %d), %d nodes (want 5)",
+				got.Province.Factories.TotalCount, want, len(got.Province.Factories.Nodes))
+		}
+		if len(got.Provinces) != 5 || len(got.Provinces[0].Factories.Nodes) != 5 {
+			t.Errorf("the west's provinces: %+v", got.Provinces)
+		}
+	}
+}
