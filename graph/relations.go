@@ -224,7 +224,7 @@ type connKind[F, O any, Q, QF comparable, T, C any] struct {
 	edges        []string
 	page         func(*loader.Loaders) *loader.Loader[loader.PageKey[Q], *page.Page[T]]
 	count        func(*loader.Loaders) *loader.Loader[loader.CountKey[QF], int]
-	wrap         func(model.Conn[Q, QF, T]) *C
+	wrap         func(model.Conn[T]) *C
 	// narrow, if set, applies the access policy to a query.
 	narrow func(ctx context.Context, scope string, q *Q)
 }
@@ -238,7 +238,7 @@ var (
 			return l.MemberPage
 		},
 		func(l *loader.Loaders) *loader.Loader[loader.CountKey[member.Filter], int] { return l.MemberCount },
-		func(c model.Conn[member.Query, member.Filter, *member.Member]) *model.MemberConnection {
+		func(c model.Conn[*member.Member]) *model.MemberConnection {
 			return &model.MemberConnection{Conn: c}
 		},
 		nil}
@@ -250,7 +250,7 @@ var (
 			return l.FactoryPage
 		},
 		func(l *loader.Loaders) *loader.Loader[loader.CountKey[factory.Filter], int] { return l.FactoryCount },
-		func(c model.Conn[factory.Query, factory.Filter, *factory.Factory]) *model.FactoryConnection {
+		func(c model.Conn[*factory.Factory]) *model.FactoryConnection {
 			return &model.FactoryConnection{Conn: c}
 		},
 		nil}
@@ -264,7 +264,7 @@ var (
 		func(l *loader.Loaders) *loader.Loader[loader.CountKey[complaint.Filter], int] {
 			return l.ComplaintCount
 		},
-		func(c model.Conn[complaint.Query, complaint.Filter, *complaint.Complaint]) *model.ComplaintConnection {
+		func(c model.Conn[*complaint.Complaint]) *model.ComplaintConnection {
 			return &model.ComplaintConnection{Conn: c}
 		},
 		narrowComplaints}
@@ -276,7 +276,7 @@ var (
 			return l.SeminarPage
 		},
 		func(l *loader.Loaders) *loader.Loader[loader.CountKey[seminar.Filter], int] { return l.SeminarCount },
-		func(c model.Conn[seminar.Query, seminar.Filter, *seminar.Seminar]) *model.SeminarConnection {
+		func(c model.Conn[*seminar.Seminar]) *model.SeminarConnection {
 			return &model.SeminarConnection{Conn: c}
 		},
 		nil}
@@ -411,7 +411,7 @@ func (k *connKind[F, O, Q, QF, T, C]) fill(ctx context.Context, pl *connPlan[Q, 
 	if pl.count {
 		count = k.count(l).Thunk(ctx, n)
 	}
-	c := model.Conn[Q, QF, T]{Page: p, Count: n}
+	var c model.Conn[T]
 	var err error
 	if rows != nil {
 		if c.Rows, err = rows(); err != nil {
@@ -451,30 +451,29 @@ func (c connRel[P, F, O, Q, QF, T, C]) keys(l *loader.Loaders, pl *connPlan[Q, Q
 // resolve is the field's resolver: the connection of obj, loaded. The
 // field's arguments are read by its plan, once for every parent.
 func (c connRel[P, F, O, Q, QF, T, C]) resolve(ctx context.Context, r *Resolver, obj P) (*C, error) {
-	pl := c.kind.plan(ctx, r, c.scope, graphql.GetFieldContext(ctx).Field)
-	if pl.err != nil {
-		return nil, pl.err
-	}
-	p, n, err := c.keys(loader.For(ctx), pl, obj)
-	if err != nil {
-		return nil, err
-	}
-	return c.kind.fill(ctx, pl, p, n)
+	return c.load(ctx, r, obj, false)
 }
 
 // resolveRoot is the resolver of a root connection: it announces the
 // first level of the query itself, then reads it.
 func (c connRel[P, F, O, Q, QF, T, C]) resolveRoot(ctx context.Context, r *Resolver) (*C, error) {
+	var root P
+	return c.load(ctx, r, root, true)
+}
+
+// load reads the connection of obj as its plan says, announcing it first
+// as a level of its own when announce is set.
+func (c connRel[P, F, O, Q, QF, T, C]) load(ctx context.Context, r *Resolver, obj P, announce bool) (*C, error) {
+	l := loader.For(ctx)
 	pl := c.kind.plan(ctx, r, c.scope, graphql.GetFieldContext(ctx).Field)
 	if pl.err != nil {
 		return nil, pl.err
 	}
-	var root P
-	p, n, err := c.keys(loader.For(ctx), pl, root)
+	p, n, err := c.keys(l, pl, obj)
 	if err != nil {
 		return nil, err
 	}
-	if l := loader.For(ctx); !l.NoBatching {
+	if announce && !l.NoBatching {
 		lv := loader.NewLevel(ctx)
 		c.kind.register(pl, lv, l, p, n)
 		lv.Flush()

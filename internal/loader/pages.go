@@ -51,11 +51,14 @@ func Intern[V comparable](l *Loaders, v V) *V {
 // q of parent in scope, whose sort key is of kind k, and answers the keys of
 // its page and of its count (by q's filter f).
 func NewKeys[Q, F comparable](l *Loaders, scope, parent string, q Q, f F, k page.KeyKind, first *int, after *string) (PageKey[Q], CountKey[F], error) {
-	w, err := page.NewWindow(first, after, func() page.ListID { return page.NewListID(scope, parent, q) }, k)
+	key := PageKey[Q]{&List[Q]{Scope: scope, Query: q}, parent}
+	w, err := page.NewWindow(first, after, key.list, k)
 	if err != nil {
 		return PageKey[Q]{}, CountKey[F]{}, err
 	}
-	return PageKey[Q]{Intern(l, List[Q]{scope, q, w}), parent}, CountKey[F]{Intern(l, Counted[F]{scope, f}), parent}, nil
+	key.List.Window = w
+	key.List = Intern(l, *key.List)
+	return key, CountKey[F]{Intern(l, Counted[F]{scope, f}), parent}, nil
 }
 
 type lister[Q comparable, T any] func(ctx context.Context, scope string, parents []string, q Q, w page.Window) (map[string][]*T, error)
