@@ -57,12 +57,14 @@ type Entry struct {
 
 // Record writes e in tx.
 func Record(ctx context.Context, tx sqlx.ExecerContext, e Entry) error {
+	// The changes go as text: the driver sends []byte in binary format,
+	// which PostgreSQL's jsonb does not read as JSON.
 	changes, err := json.Marshal(e.Changes)
 	if err != nil {
 		return fmt.Errorf("audit changes: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (actor, operation, entity, entity_id, changes)
-		VALUES ($1, $2, $3, $4, $5)`, e.Actor, e.Operation, e.Entity, e.EntityID, changes)
+		VALUES ($1, $2, $3, $4, $5)`, e.Actor, e.Operation, e.Entity, e.EntityID, string(changes))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}

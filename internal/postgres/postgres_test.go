@@ -33,3 +33,42 @@ func TestWithSetting(t *testing.T) {
 		t.Error("a statement outlived statement_timeout")
 	}
 }
+
+// A statement with parameters is one exchange with the server, not a
+// Parse and Describe first and the execution after: PostgreSQL counts each
+// Sync-terminated exchange outside a transaction as one transaction.
+func TestStatementIsOneRoundTrip(t *testing.T) {
+	target := dbtest.Empty(t)
+	db, err := postgres.Open(context.Background(), target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	admin := dbtest.Admin(t)
+	// pg_stat_force_next_flush makes the backend publish its counts as it
+	// goes idle, before it answers, so the admin reads them at once.
+	transactions := func() int {
+		t.Helper()
+		if _, err := db.Exec(`SELECT pg_stat_force_next_flush()`); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := admin.Get(&n, `SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, target.Name()); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := transactions()
+	const statements = 40
+	for i := range statements {
+		var got int
+		if err := db.Get(&got, `SELECT $1::int + 1`, i); err != nil || got != i+1 {
+			t.Fatalf("SELECT %d + 1 = %d, %v", i, got, err)
+		}
+	}
+	// The statements, and the flush call that reads the count.
+	if n := transactions() - before; n != statements+1 {
+		t.Errorf("%d statements with parameters took %d exchanges, want %d", statements, n, statements+1)
+	}
+}
