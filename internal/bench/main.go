@@ -1,7 +1,8 @@
-// Command bench measures eilnet side by side with its N+1 baseline and
-// with the raw-SQL minimum, on demo databases of scale 1 and 10, and
-// writes docs/benchmarks.md. Run it with `make bench`, which builds the
-// server and the load generator (hey) first.
+// Command bench measures eilnet side by side with its N+1 baseline, with
+// PostGraphile and with the raw-SQL minimum, on demo databases of scale 1
+// and 10, and writes docs/benchmarks.md. Run it with `make bench`, which
+// builds the server and the load generator (hey) first; the bench installs
+// PostGraphile itself (internal/bench/postgraphile, with npm).
 package main
 
 import (
@@ -42,6 +43,8 @@ var (
 	only     = flag.String("only", "", "measure only these queries (comma-separated names)")
 	extra    = flag.String("flags", "", "extra flags for the measured eilnet server (space-separated)")
 	loads    = flag.Bool("loads", true, "run the loads (false: only the query plans)")
+	peer     = flag.Bool("peer", true, "also measure PostGraphile side by side (at the first scale; installs it with npm)")
+	rounds   = flag.Int("rounds", 3, "interleaved rounds of the side-by-side comparison")
 )
 
 func main() {
@@ -126,6 +129,12 @@ func run(ctx context.Context) error {
 		if err := compareChildPages(ctx, rep, db, catalog, scale); err != nil {
 			db.Close()
 			return err
+		}
+		if i == 0 && *peer {
+			if err := comparePeers(ctx, rep, db, name, scale); err != nil {
+				db.Close()
+				return err
+			}
 		}
 		if i == 0 && *sweep {
 			if err := sweepBatching(ctx, rep, db, name, scale); err != nil {
@@ -225,8 +234,10 @@ func runEilnet(ctx context.Context, name string, args ...string) error {
 type process struct {
 	cmd  *exec.Cmd
 	base string
+	// path is where the server answers GraphQL.
+	path string
 	// key is an ADMIN API key the load presents: the analyst's query reads
-	// members.
+	// members. PostGraphile takes none.
 	key string
 }
 
@@ -247,7 +258,7 @@ func start(ctx context.Context, database string, port int, flags ...string) (*pr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), key: strings.TrimSpace(string(key))}
+	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), path: "/query", key: strings.TrimSpace(string(key))}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(p.base + "/readyz"); err == nil {
 			resp.Body.Close()
@@ -307,15 +318,24 @@ func (p *process) statementTotals() (requests, statements float64) {
 
 // check sends one request and fails unless it answers data without errors.
 func (p *process) check(body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, p.base+"/query", bytes.NewReader(body))
+	_, err := p.answer(body)
+	return err
+}
+
+// answer sends one request and answers its data, or an error unless the
+// server answered data without errors.
+func (p *process) answer(body []byte) (json.RawMessage, error) {
+	req, err := http.NewRequest(http.MethodPost, p.base+p.path, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+p.key)
+	if p.key != "" {
+		req.Header.Set("Authorization", "Bearer "+p.key)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	var r struct {
@@ -323,12 +343,30 @@ func (p *process) check(body []byte) error {
 		Errors []json.RawMessage
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != 200 || len(r.Errors) > 0 || len(r.Data) < 10 {
-		return fmt.Errorf("HTTP %d, errors %s", resp.StatusCode, r.Errors)
+		return nil, fmt.Errorf("HTTP %d, errors %s", resp.StatusCode, r.Errors)
 	}
-	return nil
+	return r.Data, nil
+}
+
+// cpu is the CPU time the server has used so far.
+func (p *process) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which may hold spaces: utime and
+	// stime are the 12th and 13th, in clock ticks of 1/100 s (Linux's
+	// USER_HZ).
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	user, _ := strconv.ParseInt(f[11], 10, 64)
+	sys, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(user+sys) * 10 * time.Millisecond
 }
 
 // measure is one load run's outcome.
@@ -346,8 +384,11 @@ func (p *process) load(ctx context.Context, body []byte, concurrency int, d time
 	defer os.Remove(f.Name())
 	f.Write(body)
 	f.Close()
-	cmd := exec.CommandContext(ctx, *hey, "-z", d.String(), "-c", strconv.Itoa(concurrency), "-m", "POST",
-		"-T", "application/json", "-H", "Authorization: Bearer "+p.key, "-D", f.Name(), "-t", "60", "-o", "csv", p.base+"/query")
+	args := []string{"-z", d.String(), "-c", strconv.Itoa(concurrency), "-m", "POST", "-T", "application/json"}
+	if p.key != "" {
+		args = append(args, "-H", "Authorization: Bearer "+p.key)
+	}
+	cmd := exec.CommandContext(ctx, *hey, append(args, "-D", f.Name(), "-t", "60", "-o", "csv", p.base+p.path)...)
 	outb, err := cmd.Output()
 	if err != nil {
 		return measure{}, fmt.Errorf("hey: %w", err)
@@ -603,6 +644,12 @@ func (r *report) write() error {
 	b.WriteString("their ratio is the cost of serving that SQL as GraphQL over HTTP. Statements per request are\n")
 	b.WriteString("averaged over the loads from the server's own count (`/metrics`). All variants ran in the same run,\n")
 	b.WriteString("one after the other; absolute figures on a shared two-core machine are noisy, the ratios less so.\n\n")
+	b.WriteString("The side-by-side section serves the same database with PostGraphile 5.1.5 (amber preset, production\n")
+	b.WriteString("mode, on Node.js 22; configuration and translated queries in `internal/bench/postgraphile/`), after\n")
+	b.WriteString("checking that its answer to each query holds eilnet's values; eilnet, PostGraphile and raw SQL then\n")
+	b.WriteString("take turns in rounds. Server CPU is the process's user and system time over the load (`/proc`);\n")
+	b.WriteString("PostgreSQL's transactions and execution time per request come from `pg_stat_database` over 30\n")
+	b.WriteString("requests sent one after another while nothing else runs.\n\n")
 	b.WriteString("## Machine\n\n" + strings.Join(r.machine, "\n") + "\n\n")
 	if len(r.seeding) > 0 {
 		b.WriteString("## Seeding\n\n" + strings.Join(r.seeding, "\n") + "\n\n")
