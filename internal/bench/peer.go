@@ -267,11 +267,9 @@ func comparePeers(ctx context.Context, rep *report, db *sqlx.DB, database string
 				}
 			}
 		}
-		work := map[string]pgWork{}
-		for _, c := range contenders {
-			if work[c.name], err = account(ctx, db, database, c); err != nil {
-				return fmt.Errorf("%s on %s: %w", q.name, c.name, err)
-			}
+		work, err := account(ctx, db, database, contenders)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.name, err)
 		}
 		for _, c := range contenders {
 			s1, s8 := samples[c.name][1], samples[c.name][8]
@@ -331,11 +329,11 @@ func rawContender(db *sqlx.DB, f rawFunc) contender {
 // accounted is how many requests the SQL accounting sends.
 const accounted = 30
 
-// account answers what PostgreSQL did per request of c, from the
-// database's statistics: each statement run outside a transaction block
-// counts one transaction, and active_time is the time spent executing.
-// Only c runs meanwhile.
-func account(ctx context.Context, db *sqlx.DB, database string, c contender) (pgWork, error) {
+// account answers what PostgreSQL did per request of each contender,
+// from the database's statistics: each statement run outside a
+// transaction block counts one transaction, and active_time is the time
+// spent executing. The contenders take turns; only one runs at a time.
+func account(ctx context.Context, db *sqlx.DB, database string, contenders []contender) (map[string]pgWork, error) {
 	read := func() (xacts int64, active float64, err error) {
 		// A backend publishes its counts at most once a second, and an idle
 		// one within ten (PostgreSQL's PGSTAT_IDLE_INTERVAL): wait them out.
@@ -346,22 +344,27 @@ func account(ctx context.Context, db *sqlx.DB, database string, c contender) (pg
 	}
 	x0, a0, err := read()
 	if err != nil {
-		return pgWork{}, err
+		return nil, err
 	}
-	for range accounted {
-		if err := c.once(ctx); err != nil {
-			return pgWork{}, err
+	work := map[string]pgWork{}
+	for _, c := range contenders {
+		for range accounted {
+			if err := c.once(ctx); err != nil {
+				return nil, fmt.Errorf("%s: %w", c.name, err)
+			}
 		}
+		x1, a1, err := read()
+		if err != nil {
+			return nil, err
+		}
+		// The statistics query itself is one transaction.
+		work[c.name] = pgWork{
+			transactions: float64(x1-x0-1) / accounted,
+			exec:         time.Duration((a1 - a0) / accounted * float64(time.Millisecond)),
+		}
+		x0, a0 = x1, a1
 	}
-	x1, a1, err := read()
-	if err != nil {
-		return pgWork{}, err
-	}
-	// The statistics query itself is one transaction.
-	return pgWork{
-		transactions: float64(x1-x0-1) / accounted,
-		exec:         time.Duration((a1 - a0) / accounted * float64(time.Millisecond)),
-	}, nil
+	return work, nil
 }
 
 func sampleRPS(s peerSample) float64 { return s.m.rps }
