@@ -37,7 +37,7 @@ generate:
 
 # Loads demo databases of scale 1 and 10 and measures eilnet against its
 # N+1 baseline, PostGraphile (installed with npm) and the raw-SQL minimum;
-# writes docs/benchmarks.md. Takes about twenty minutes.
+# writes docs/benchmarks.md. Takes about twenty-five minutes.
 bench: build
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/rakyll/hey@v0.1.5
 	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench

@@ -49,6 +49,9 @@ var (
 
 func main() {
 	flag.Parse()
+	if *rounds < 1 {
+		log.Fatal("--rounds must be at least 1")
+	}
 	if err := run(context.Background()); err != nil {
 		log.Fatal(err)
 	}
@@ -232,8 +235,10 @@ func runEilnet(ctx context.Context, name string, args ...string) error {
 
 // process is a running eilnet server.
 type process struct {
-	cmd  *exec.Cmd
-	base string
+	cmd *exec.Cmd
+	// exited is closed when the process has ended.
+	exited chan struct{}
+	base   string
 	// path is where the server answers GraphQL.
 	path string
 	// key is an ADMIN API key the load presents: the analyst's query reads
@@ -258,8 +263,8 @@ func start(ctx context.Context, database string, port int, flags ...string) (*pr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), path: "/query", key: strings.TrimSpace(string(key))}
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	p := newProcess(cmd, port, "/query", strings.TrimSpace(string(key)))
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && p.running(); time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(p.base + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
@@ -271,9 +276,36 @@ func start(ctx context.Context, database string, port int, flags ...string) (*pr
 	return nil, fmt.Errorf("server %v did not get ready", args)
 }
 
+// newProcess follows cmd, started, which serves GraphQL at path on port.
+func newProcess(cmd *exec.Cmd, port int, path, key string) *process {
+	p := &process{cmd: cmd, exited: make(chan struct{}), base: fmt.Sprintf("http://127.0.0.1:%d", port), path: path, key: key}
+	go func() {
+		cmd.Wait()
+		close(p.exited)
+	}()
+	return p
+}
+
+// running reports whether the process is still up: one that exited at
+// once (its port taken, say) must not leave another to be measured.
+func (p *process) running() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// stop interrupts the process, and kills it unless it ends within 10 s.
 func (p *process) stop() {
 	p.cmd.Process.Signal(os.Interrupt)
-	p.cmd.Wait()
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.exited
+	}
 }
 
 // peakRSS is the server's peak resident memory in MiB.

@@ -79,14 +79,14 @@ func startPostGraphile(ctx context.Context, node, database string, port int) (*p
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &process{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), path: "/graphql"}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	p := newProcess(cmd, port, "/graphql", "")
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && p.running(); time.Sleep(100 * time.Millisecond) {
 		if _, err := p.answer([]byte(`{"query":"{ __typename }"}`)); err == nil {
 			return p, nil
 		}
 	}
 	p.stop()
-	return nil, fmt.Errorf("PostGraphile did not answer within a minute:\n%s", stderr.String())
+	return nil, fmt.Errorf("PostGraphile did not get ready:\n%s", stderr.String())
 }
 
 // peerQuery is PostGraphile's translation of a contract query.

@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"net/url"
+	"strings"
 	"testing"
 
 	"eilnet/internal/dbtest"
@@ -39,7 +41,13 @@ func TestWithSetting(t *testing.T) {
 // Sync-terminated exchange outside a transaction as one transaction.
 func TestStatementIsOneRoundTrip(t *testing.T) {
 	target := dbtest.Empty(t)
-	db, err := postgres.Open(context.Background(), target.URL)
+	// A key=value DSN ending in an empty value, which a setting appended
+	// to the string would become.
+	dsn, err := keyValue(target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(context.Background(), dsn+" password=")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +75,23 @@ func TestStatementIsOneRoundTrip(t *testing.T) {
 			t.Fatalf("SELECT %d + 1 = %d, %v", i, got, err)
 		}
 	}
-	// The statements, and the flush call that reads the count.
-	if n := transactions() - before; n != statements+1 {
+	// The statements and the flush call that reads the count: 41, or 81
+	// in two exchanges each. The margin is for a background worker
+	// visiting the new database meanwhile.
+	if n := transactions() - before; n < statements || n > statements*3/2 {
 		t.Errorf("%d statements with parameters took %d exchanges, want %d", statements, n, statements+1)
 	}
+}
+
+// keyValue is a postgres:// URL as a key=value DSN.
+func keyValue(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
+	}
+	kv := []string{"host=" + u.Hostname(), "port=" + u.Port(), "user=" + u.User.Username(), "dbname=" + strings.TrimPrefix(u.Path, "/")}
+	for k, v := range u.Query() {
+		kv = append(kv, k+"="+v[0])
+	}
+	return strings.Join(kv, " "), nil
 }

@@ -51,7 +51,12 @@ func StatsFrom(ctx context.Context) *Stats {
 // a context made by WithStats. Wrapping the driver, rather than the stores,
 // counts every statement whoever runs it.
 func openCounted(dsn string) (*sqlx.DB, error) {
-	c, err := pq.NewConnector(oneRoundTrip(dsn))
+	cfg, err := pq.NewConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	oneRoundTrip(&cfg, dsn)
+	c, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -62,13 +67,14 @@ func openCounted(dsn string) (*sqlx.DB, error) {
 // trip (Parse, Bind and Execute together) instead of two (a Parse and
 // Describe first, to learn the parameter types): a dashboard request's six
 // statements cost six round trips and six implicit transactions less. The
-// server infers the parameter types either way. A DSN that sets
-// binary_parameters itself keeps its choice.
-func oneRoundTrip(dsn string) string {
-	if strings.Contains(dsn, "binary_parameters") {
-		return dsn
+// server infers the parameter types either way. A DSN that names
+// binary_parameters keeps its own choice. It is set on the parsed
+// configuration, not appended to the DSN, which a trailing "password=" or
+// a URL's fragment would swallow.
+func oneRoundTrip(cfg *pq.Config, dsn string) {
+	if !strings.Contains(dsn, "binary_parameters") {
+		cfg.BinaryParameters = true
 	}
-	return WithSetting(dsn, "binary_parameters", "yes")
 }
 
 type connector struct {

@@ -11,7 +11,16 @@ export default {
   // connection-filter gives `status IN (...)`; many-to-many gives
   // member -> seminars and seminar -> attendees through attendances.
   extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset, PgManyToManyPreset],
-  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL, schemas: ["public"] })],
+  pgServices: [
+    makePgService({
+      connectionString: process.env.DATABASE_URL,
+      schemas: ["public"],
+      // The bench waits 11 s between its readings of PostgreSQL's
+      // statistics; pg's default 10 s idle timeout would make every
+      // measured window start on new connections.
+      poolConfig: { idleTimeoutMillis: 60000 },
+    }),
+  ],
   // eilnet's indexes are on expressions (coalesce(workers, -1)) and its
   // foreign keys composite (complaints -> factories(id, province_code)),
   // which this plugin does not recognise: with it, PostGraphile hides the
