@@ -499,6 +499,11 @@ type row struct {
 	rss            float64
 }
 
+// selected reports whether --only lets the query named name be measured.
+func selected(name string) bool {
+	return *only == "" || slices.Contains(strings.Split(*only, ","), name)
+}
+
 func fmtMeasure(m measure) string {
 	return fmt.Sprintf("%.1f | %.2f | %.2f", m.rps, m.p50, m.p99)
 }
@@ -512,12 +517,7 @@ func measureScale(ctx context.Context, rep *report, db *sqlx.DB, catalog *refdat
 	if err != nil {
 		return nil, err
 	}
-	queries = append(queries, analytics...)
-	if *only != "" {
-		queries = slices.DeleteFunc(queries, func(q benchQuery) bool {
-			return !slices.Contains(strings.Split(*only, ","), q.name)
-		})
-	}
+	queries = slices.DeleteFunc(append(queries, analytics...), func(q benchQuery) bool { return !selected(q.name) })
 	batched, err := start(ctx, database, 18101, strings.Fields(*extra)...)
 	if err != nil {
 		return nil, err
