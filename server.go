@@ -153,6 +153,8 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		Limits:        cfg.Limits,
 		Introspection: cfg.Introspection,
 		Operations:    access.Operations{DB: db}.Query,
+
+		GQLGenExecutor: cfg.GQLGenExecutor,
 	})
 	if err != nil {
 		return err

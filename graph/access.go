@@ -25,7 +25,7 @@ import (
 // only null for a silent field.
 func (r *Resolver) enforceAccess(ctx context.Context, obj any, next graphql.Resolver, roles []access.Role, officer access.Scope, silent bool) (any, error) {
 	caller := access.From(ctx)
-	pol := &policy{roles, officer}
+	pol := &policy{roles, officer, silent}
 	allowed := pol.mayReach(caller)
 	if allowed && pol.scoped(caller) {
 		where, err := r.whereOf(ctx, obj)
@@ -118,6 +118,8 @@ func (r *Resolver) whereOfObject(obj any) (where *access.Where, ok bool) {
 type policy struct {
 	roles   []access.Role
 	officer access.Scope
+	// silent answers null without an error to a caller refused.
+	silent bool
 }
 
 // mayReach tells whether the caller's role is listed.
@@ -153,6 +155,9 @@ func policyOf(def *ast.FieldDefinition) *policy {
 		}
 		if officer := d.Arguments.ForName("officer"); officer != nil {
 			p.officer = access.Scope(officer.Value.Raw)
+		}
+		if silent := d.Arguments.ForName("silent"); silent != nil {
+			p.silent = silent.Value.Raw == "true"
 		}
 	}
 	policies.Store(def, p)

@@ -1,3 +1,4 @@
 package graph
 
-//go:generate go tool gqlgen generate
+// gqlgen with the lean executor's plugin (internal/leangen).
+//go:generate go run eilnet/internal/leangen/generate

@@ -34,6 +34,9 @@ type Options struct {
 	// Operations answers the text of a registered operation by its hash
 	// ("" when none is registered).
 	Operations func(ctx context.Context, hash string) (string, error)
+	// GQLGenExecutor answers queries with gqlgen's generated executor
+	// instead of the lean one (lean.go), to compare the two.
+	GQLGenExecutor bool
 }
 
 // NewHandler serves GraphQL over HTTP (POST with a JSON body, or GET with
@@ -41,6 +44,9 @@ type Options struct {
 // that no caller can forget them.
 func NewHandler(r *Resolver, opts Options) (http.Handler, error) {
 	es := NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{Access: r.enforceAccess}})
+	if !opts.GQLGenExecutor {
+		es = leanSchema{es.(*executableSchema)}
+	}
 	costs, err := limits.NewCosts(es.Schema())
 	if err != nil {
 		return nil, err

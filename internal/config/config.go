@@ -53,6 +53,9 @@ type Config struct {
 	// NoBatching makes loaders read one key per statement (the N+1
 	// baseline of the benchmark).
 	NoBatching bool
+	// GQLGenExecutor answers queries with gqlgen's generated executor
+	// instead of the lean one (for the benchmark's comparison).
+	GQLGenExecutor bool
 	// RequestTimeout bounds a GraphQL request.
 	RequestTimeout time.Duration
 	// Debug reports each request's SQL in its response's extensions.
@@ -141,6 +144,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			"how long a loader waits for company for keys that were not announced with their level")
 		fs.BoolVar(&cfg.NoBatching, "no-batching", false,
 			"read every relation one parent at a time (the N+1 baseline, for benchmarks only)")
+		fs.BoolVar(&cfg.GQLGenExecutor, "gqlgen-executor", false,
+			"answer queries with gqlgen's generated executor instead of the lean one (for benchmarks only)")
 		fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second,
 			"longest time a GraphQL request may take; its SQL is cancelled then")
 		fs.BoolVar(&cfg.Debug, "debug", false,

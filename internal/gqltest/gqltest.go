@@ -11,8 +11,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"eilnet/graph"
 	"eilnet/internal/access"
@@ -41,6 +45,9 @@ type Options struct {
 	Limits *limits.Config
 	// Introspection is left off when true.
 	NoIntrospection bool
+	// GQLGenExecutor answers queries with gqlgen's executor, not the lean
+	// one, and leaves out the twin.
+	GQLGenExecutor bool
 }
 
 // Server is the API under test. Its requests carry the key of an ADMIN
@@ -53,6 +60,9 @@ type Server struct {
 	Handler http.Handler
 	// key is the API key requests present ("" for none).
 	key string
+	// twin serves the same database with gqlgen's executor: Query asks it
+	// every query too, and fails the test when the answers differ.
+	twin *Server
 }
 
 // NewServer serves the API over db, wired as the binary wires it.
@@ -75,26 +85,16 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 	if opts.Limits != nil {
 		cfg = *opts.Limits
 	}
-	metrics := obs.NewMetrics()
-	api, err := graph.NewHandler(graph.NewResolver(db.DB, catalog), graph.Options{
-		Loader:        loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
-		MaxBodyBytes:  1 << 20,
-		Debug:         opts.Debug,
-		Log:           opts.Log,
-		Limits:        cfg,
-		Introspection: !opts.NoIntrospection,
-		Operations:    access.Operations{DB: db}.Query,
-	})
-	if err != nil {
-		tb.Fatal(err)
+	s := &Server{DB: db}
+	s.URL, s.Handler = serve(tb, db, catalog, cfg, opts)
+	// Answers that depend on timing are not compared.
+	if !opts.GQLGenExecutor && opts.RequestTimeout == 0 {
+		twin := opts
+		twin.GQLGenExecutor = true
+		twin.Log = slog.New(slog.DiscardHandler)
+		s.twin = &Server{DB: db}
+		s.twin.URL, s.twin.Handler = serve(tb, db, catalog, cfg, twin)
 	}
-	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, 0, time.Now)
-	h := web.NewHandler(api, db, web.Options{
-		Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout, Authenticate: auth.Caller,
-	})
-	srv := httptest.NewServer(h)
-	tb.Cleanup(srv.Close)
-	s := &Server{URL: srv.URL, DB: db, Handler: h}
 	// Another server on the same database names its key after the first.
 	name := "test-admin"
 	var others int
@@ -105,7 +105,37 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 		name = fmt.Sprintf("%s-%d", name, others+1)
 	}
 	s.key = s.NewKey(tb, access.NewKey{Name: name, Role: access.Admin})
+	if s.twin != nil {
+		s.twin.key = s.key
+	}
 	return s
+}
+
+// serve starts the API over db as the binary wires it.
+func serve(tb testing.TB, db *dbtest.DB, catalog *refdata.Catalog, cfg limits.Config, opts Options) (string, http.Handler) {
+	tb.Helper()
+	metrics := obs.NewMetrics()
+	api, err := graph.NewHandler(graph.NewResolver(db.DB, catalog), graph.Options{
+		Loader:        loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
+		MaxBodyBytes:  1 << 20,
+		Debug:         opts.Debug,
+		Log:           opts.Log,
+		Limits:        cfg,
+		Introspection: !opts.NoIntrospection,
+		Operations:    access.Operations{DB: db}.Query,
+
+		GQLGenExecutor: opts.GQLGenExecutor,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, 0, time.Now)
+	h := web.NewHandler(api, db, web.Options{
+		Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout, Authenticate: auth.Caller,
+	})
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return srv.URL, h
 }
 
 // NewKey creates an API key and answers it.
@@ -123,6 +153,9 @@ func (s *Server) NewKey(tb testing.TB, k access.NewKey) string {
 func (s *Server) As(key string) *Server {
 	c := *s
 	c.key = key
+	if s.twin != nil {
+		c.twin = s.twin.As(key)
+	}
 	return &c
 }
 
@@ -160,7 +193,47 @@ func (s *Server) Query(tb testing.TB, query string, vars map[string]any) Respons
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if s.twin != nil && readOnly(query) {
+		t, err := s.twin.Send(context.Background(), query, vars, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if a, b := comparable(r), comparable(t); a != b {
+			tb.Errorf("the lean executor and gqlgen's answer differently:\nlean:   %s\ngqlgen: %s", a, b)
+		}
+	}
 	return r
+}
+
+// readOnly tells whether a document holds only queries: asking one twice
+// changes nothing.
+func readOnly(query string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return true
+	}
+	for _, op := range doc.Operations {
+		if op.Operation != ast.Query {
+			return false
+		}
+	}
+	return true
+}
+
+// comparable is what both executors must agree on in a response: its
+// status, data and errors, in any order (gqlgen's executor reports them
+// as its goroutines finish).
+func comparable(r Response) string {
+	errs := make([]string, len(r.Errors))
+	for i, e := range r.Errors {
+		b, _ := json.Marshal(e)
+		errs[i] = string(b)
+	}
+	slices.Sort(errs)
+	var data any
+	_ = json.Unmarshal(r.Data, &data)
+	b, _ := json.Marshal(map[string]any{"status": r.Status, "data": data, "errors": errs})
+	return string(b)
 }
 
 // Send posts query with vars and the given headers. It answers transport

@@ -181,36 +181,50 @@ type fetcher[K comparable, V any] func(context.Context, []K) ([]V, []error)
 //
 // Either way each key is read once per request and cached, errors too.
 type Loader[K comparable, V any] struct {
-	name     string
-	fetch    fetcher[K, V]
-	observe  func(loader string, keys int)
-	fallback *dataloadgen.Loader[K, V]
+	name    string
+	fetch   fetcher[K, V]
+	observe func(loader string, keys int)
+	cfg     Config
 
-	mu      sync.Mutex
-	thunks  map[K]func() (V, error)
-	queued  []K
-	isQueue map[K]bool
-	waiting map[K][]func(*Level, V)
-	loaded  map[K]V
+	// The rest is made on first use (made): most requests use a few of
+	// their loaders.
+	mu       sync.Mutex
+	fallback *dataloadgen.Loader[K, V]
+	thunks   map[K]func() (V, error)
+	queued   []K
+	isQueue  map[K]bool
+	waiting  map[K][]func(*Level, V)
+	loaded   map[K]V
 }
 
-// levelWait bounds how long a level's loader keeps a timer goroutine: its
-// batch is full, and read, as soon as the level is announced.
-const levelWait = 10 * time.Millisecond
+// levelWait is the timer of a level's loader. Its batch is full, and read,
+// as soon as the last key of the level is added, so the timer only has to
+// outlast adding them: dataloadgen reads what it has when the timer fires,
+// and a level split that way costs a statement more (TestStatementBudget
+// saw 7 statements for the dashboard's 6 levels with
+// 10 ms, under the race detector with every package's tests running).
+// Each level keeps a sleeping goroutine for this long.
+const levelWait = 100 * time.Millisecond
 
 // newLoader makes a loader of fetch, as cfg says, named name in metrics.
 func newLoader[K comparable, V any](cfg Config, name string, fetch fetcher[K, V]) *Loader[K, V] {
-	l := &Loader[K, V]{
-		name: name, fetch: fetch, observe: cfg.Observe,
-		thunks: map[K]func() (V, error){}, isQueue: map[K]bool{},
-		waiting: map[K][]func(*Level, V){}, loaded: map[K]V{},
+	return &Loader[K, V]{name: name, fetch: fetch, observe: cfg.Observe, cfg: cfg}
+}
+
+// made makes what l keeps, the first time it is used; l.mu is held.
+func (l *Loader[K, V]) made() {
+	if l.thunks != nil {
+		return
 	}
-	opts := []dataloadgen.Option{dataloadgen.WithWait(cfg.Wait)}
-	if cfg.NoBatching {
+	l.thunks = map[K]func() (V, error){}
+	l.isQueue = map[K]bool{}
+	l.waiting = map[K][]func(*Level, V){}
+	l.loaded = map[K]V{}
+	opts := []dataloadgen.Option{dataloadgen.WithWait(l.cfg.Wait)}
+	if l.cfg.NoBatching {
 		opts = append(opts, dataloadgen.WithBatchCapacity(1))
 	}
 	l.fallback = dataloadgen.NewLoader(l.read, opts...)
-	return l
 }
 
 // read is the batch function of every dataloadgen loader behind l: it
@@ -235,6 +249,7 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 func (l *Loader[K, V]) Thunk(ctx context.Context, key K) func() (V, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.made()
 	thunk, ok := l.thunks[key]
 	if !ok {
 		thunk = l.fallback.LoadThunk(ctx, key)
@@ -259,6 +274,7 @@ func (l *Loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
 // level of a query is announced, and read, whole.
 func (l *Loader[K, V]) Prefetch(lv *Level, key K, then func(*Level, V)) {
 	l.mu.Lock()
+	l.made()
 	v, done := l.loaded[key]
 	if !done && then != nil {
 		l.waiting[key] = append(l.waiting[key], then)
