@@ -305,17 +305,13 @@ func (ec *executionContext) lean_Award(ctx context.Context, x *lean, sel ast.Sel
 		case "__typename":
 			x.str("Award")
 		case "id":
-			if !x.scalar(ec.marshalNID2string(ctx, f.Selections, obj.NodeID())) {
-				nulled = true
-			}
+			x.str(obj.NodeID())
 		case "level":
 			if !x.scalar(ec.marshalNAwardLevel2eilnetᚋinternalᚋawardᚐLevel(ctx, f.Selections, obj.Level)) {
 				nulled = true
 			}
 		case "fiscalYear":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.FiscalYear)) {
-				nulled = true
-			}
+			x.int(obj.FiscalYear)
 		case "member":
 			fctx, v, ok, valid := leanResolve(ctx, x, "Award", f, true, true,
 				nil, obj, func(ctx context.Context) (*member.Member, error) {
@@ -366,13 +362,9 @@ func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast
 		case "__typename":
 			x.str("Complaint")
 		case "id":
-			if !x.scalar(ec.marshalNID2string(ctx, f.Selections, obj.NodeID())) {
-				nulled = true
-			}
+			x.str(obj.NodeID())
 		case "referenceNo":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.ReferenceNo)) {
-				nulled = true
-			}
+			x.str(obj.ReferenceNo)
 		case "category":
 			if !x.scalar(ec.marshalNComplaintCategory2eilnetᚋinternalᚋcomplaintᚐCategory(ctx, f.Selections, obj.Category)) {
 				nulled = true
@@ -382,9 +374,7 @@ func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast
 				nulled = true
 			}
 		case "description":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Description)) {
-				nulled = true
-			}
+			x.str(obj.Description)
 		case "filedAt":
 			if !x.scalar(ec.marshalNDateTime2timeᚐTime(ctx, f.Selections, obj.FiledAt)) {
 				nulled = true
@@ -470,9 +460,7 @@ func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast
 				}
 			}
 		case "version":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Version)) {
-				nulled = true
-			}
+			x.int(obj.Version)
 		case "occurredAt":
 			ec.marshalODateTime2ᚖtimeᚐTime(ctx, f.Selections, obj.OccurredAt).MarshalGQL(x)
 		default:
@@ -514,25 +502,37 @@ func (ec *executionContext) lean_ComplaintBucket(ctx context.Context, x *lean, s
 		case "region":
 			ec.marshalORegion2ᚖeilnetᚋinternalᚋprovinceᚐRegion(ctx, f.Selections, obj.Region).MarshalGQL(x)
 		case "inspectionZone":
-			ec.marshalOInt2ᚖint(ctx, f.Selections, obj.InspectionZone).MarshalGQL(x)
+			if v := obj.InspectionZone; v == nil {
+				x.null()
+			} else {
+				x.int(*v)
+			}
 		case "category":
 			ec.marshalOComplaintCategory2ᚖeilnetᚋinternalᚋcomplaintᚐCategory(ctx, f.Selections, obj.Category).MarshalGQL(x)
 		case "status":
 			ec.marshalOComplaintStatus2ᚖeilnetᚋinternalᚋcomplaintᚐStatus(ctx, f.Selections, obj.Status).MarshalGQL(x)
 		case "fiscalYear":
-			ec.marshalOInt2ᚖint(ctx, f.Selections, obj.FiscalYear).MarshalGQL(x)
+			if v := obj.FiscalYear; v == nil {
+				x.null()
+			} else {
+				x.int(*v)
+			}
 		case "month":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.Month).MarshalGQL(x)
+			if v := obj.Month; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		case "factoryCategory":
-			ec.marshalOInt2ᚖint(ctx, f.Selections, obj.FactoryCategory).MarshalGQL(x)
+			if v := obj.FactoryCategory; v == nil {
+				x.null()
+			} else {
+				x.int(*v)
+			}
 		case "count":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Count)) {
-				nulled = true
-			}
+			x.int(obj.Count)
 		case "resolvedCount":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.ResolvedCount)) {
-				nulled = true
-			}
+			x.int(obj.ResolvedCount)
 		case "medianDaysToResolve":
 			ec.marshalOFloat2ᚖfloat64(ctx, f.Selections, obj.MedianDaysToResolve).MarshalGQL(x)
 		default:
@@ -634,9 +634,7 @@ func (ec *executionContext) lean_ComplaintEdge(ctx context.Context, x *lean, sel
 		case "__typename":
 			x.str("ComplaintEdge")
 		case "cursor":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Cursor)) {
-				nulled = true
-			}
+			x.str(obj.Cursor)
 		case "node":
 			if !ec.leanNComplaint2ᚖeilnetᚋinternalᚋcomplaintᚐComplaint(leanField(ctx, "ComplaintEdge", f, false), x, f, obj.Node) {
 				nulled = true
@@ -673,7 +671,11 @@ func (ec *executionContext) lean_ComplaintEvent(ctx context.Context, x *lean, se
 				nulled = true
 			}
 		case "note":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.Note).MarshalGQL(x)
+			if v := obj.Note; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "ComplaintEvent", f.Name))
 		}
@@ -698,25 +700,15 @@ func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.S
 		case "__typename":
 			x.str("Factory")
 		case "id":
-			if !x.scalar(ec.marshalNID2string(ctx, f.Selections, obj.NodeID())) {
-				nulled = true
-			}
+			x.str(obj.NodeID())
 		case "registrationNo":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.RegistrationNo)) {
-				nulled = true
-			}
+			x.str(obj.RegistrationNo)
 		case "name":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Name)) {
-				nulled = true
-			}
+			x.str(obj.Name)
 		case "typeCode":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.TypeCode)) {
-				nulled = true
-			}
+			x.int(obj.TypeCode)
 		case "category":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Category)) {
-				nulled = true
-			}
+			x.int(obj.Category)
 		case "status":
 			if !x.scalar(ec.marshalNFactoryStatus2eilnetᚋinternalᚋfactoryᚐStatus(ctx, f.Selections, obj.Status)) {
 				nulled = true
@@ -735,19 +727,25 @@ func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.S
 				}
 			}
 		case "district":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.District).MarshalGQL(x)
+			if v := obj.District; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		case "latitude":
 			ec.marshalOFloat2ᚖfloat64(ctx, f.Selections, obj.Latitude).MarshalGQL(x)
 		case "longitude":
 			ec.marshalOFloat2ᚖfloat64(ctx, f.Selections, obj.Longitude).MarshalGQL(x)
 		case "workers":
-			ec.marshalOInt2ᚖint(ctx, f.Selections, obj.Workers).MarshalGQL(x)
+			if v := obj.Workers; v == nil {
+				x.null()
+			} else {
+				x.int(*v)
+			}
 		case "registeredOn":
 			ec.marshalODate2ᚖtimeᚐTime(ctx, f.Selections, obj.RegisteredOn).MarshalGQL(x)
 		case "governanceCertified":
-			if !x.scalar(ec.marshalNBoolean2bool(ctx, f.Selections, obj.GovernanceCertified)) {
-				nulled = true
-			}
+			x.bool(obj.GovernanceCertified)
 		case "operators":
 			fctx, v, ok, valid := leanResolve(ctx, x, "Factory", f, true, true,
 				nil, obj, func(ctx context.Context) ([]*member.Member, error) {
@@ -874,9 +872,7 @@ func (ec *executionContext) lean_FactoryEdge(ctx context.Context, x *lean, sel a
 		case "__typename":
 			x.str("FactoryEdge")
 		case "cursor":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Cursor)) {
-				nulled = true
-			}
+			x.str(obj.Cursor)
 		case "node":
 			if !ec.leanNFactory2ᚖeilnetᚋinternalᚋfactoryᚐFactory(leanField(ctx, "FactoryEdge", f, false), x, f, obj.Node) {
 				nulled = true
@@ -1157,9 +1153,7 @@ func (ec *executionContext) lean_MemberEdge(ctx context.Context, x *lean, sel as
 		case "__typename":
 			x.str("MemberEdge")
 		case "cursor":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Cursor)) {
-				nulled = true
-			}
+			x.str(obj.Cursor)
 		case "node":
 			if !ec.leanNMember2ᚖeilnetᚋinternalᚋmemberᚐMember(leanField(ctx, "MemberEdge", f, false), x, f, obj.Node) {
 				nulled = true
@@ -1188,41 +1182,25 @@ func (ec *executionContext) lean_NetworkSummary(ctx context.Context, x *lean, se
 		case "__typename":
 			x.str("NetworkSummary")
 		case "members":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Members)) {
-				nulled = true
-			}
+			x.int(obj.Members)
 		case "membersBySector":
 			if !ec.leanNSectorCount2ᚕᚖeilnetᚋinternalᚋsummaryᚐSectorCountᚄ(leanField(ctx, "NetworkSummary", f, true), x, f, obj.MembersBySector()) {
 				nulled = true
 			}
 		case "factories":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Factories)) {
-				nulled = true
-			}
+			x.int(obj.Factories)
 		case "governanceCertifiedFactories":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.GovernanceCertifiedFactories)) {
-				nulled = true
-			}
+			x.int(obj.GovernanceCertifiedFactories)
 		case "complaints":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Complaints)) {
-				nulled = true
-			}
+			x.int(obj.Complaints)
 		case "openComplaints":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.OpenComplaints)) {
-				nulled = true
-			}
+			x.int(obj.OpenComplaints)
 		case "seminars":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Seminars)) {
-				nulled = true
-			}
+			x.int(obj.Seminars)
 		case "seminarAttendances":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.SeminarAttendances)) {
-				nulled = true
-			}
+			x.int(obj.SeminarAttendances)
 		case "awards":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Awards)) {
-				nulled = true
-			}
+			x.int(obj.Awards)
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "NetworkSummary", f.Name))
 		}
@@ -1247,21 +1225,13 @@ func (ec *executionContext) lean_Office(ctx context.Context, x *lean, sel ast.Se
 		case "__typename":
 			x.str("Office")
 		case "id":
-			if !x.scalar(ec.marshalNID2string(ctx, f.Selections, obj.NodeID())) {
-				nulled = true
-			}
+			x.str(obj.NodeID())
 		case "code":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Code)) {
-				nulled = true
-			}
+			x.str(obj.Code)
 		case "nameTh":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.NameTh)) {
-				nulled = true
-			}
+			x.str(obj.NameTh)
 		case "nameEn":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.NameEn)) {
-				nulled = true
-			}
+			x.str(obj.NameEn)
 		case "kind":
 			if !x.scalar(ec.marshalNOfficeKind2eilnetᚋinternalᚋofficeᚐKind(ctx, f.Selections, obj.Kind)) {
 				nulled = true
@@ -1345,17 +1315,21 @@ func (ec *executionContext) lean_PageInfo(ctx context.Context, x *lean, sel ast.
 		case "__typename":
 			x.str("PageInfo")
 		case "hasNextPage":
-			if !x.scalar(ec.marshalNBoolean2bool(ctx, f.Selections, obj.HasNextPage)) {
-				nulled = true
-			}
+			x.bool(obj.HasNextPage)
 		case "hasPreviousPage":
-			if !x.scalar(ec.marshalNBoolean2bool(ctx, f.Selections, obj.HasPreviousPage)) {
-				nulled = true
-			}
+			x.bool(obj.HasPreviousPage)
 		case "startCursor":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.StartCursor).MarshalGQL(x)
+			if v := obj.StartCursor; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		case "endCursor":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.EndCursor).MarshalGQL(x)
+			if v := obj.EndCursor; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "PageInfo", f.Name))
 		}
@@ -1380,27 +1354,23 @@ func (ec *executionContext) lean_Province(ctx context.Context, x *lean, sel ast.
 		case "__typename":
 			x.str("Province")
 		case "id":
-			if !x.scalar(ec.marshalNID2string(ctx, f.Selections, obj.NodeID())) {
-				nulled = true
-			}
+			x.str(obj.NodeID())
 		case "code":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Code)) {
-				nulled = true
-			}
+			x.str(obj.Code)
 		case "nameTh":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.NameTh)) {
-				nulled = true
-			}
+			x.str(obj.NameTh)
 		case "nameEn":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.NameEn)) {
-				nulled = true
-			}
+			x.str(obj.NameEn)
 		case "region":
 			if !x.scalar(ec.marshalNRegion2eilnetᚋinternalᚋprovinceᚐRegion(ctx, f.Selections, obj.Region)) {
 				nulled = true
 			}
 		case "inspectionZone":
-			ec.marshalOInt2ᚖint(ctx, f.Selections, obj.InspectionZone).MarshalGQL(x)
+			if v := obj.InspectionZone; v == nil {
+				x.null()
+			} else {
+				x.int(*v)
+			}
 		case "office":
 			fctx, v, ok, valid := leanResolve(ctx, x, "Province", f, true, true,
 				nil, obj, func(ctx context.Context) (*office.Office, error) {
@@ -1529,9 +1499,7 @@ func (ec *executionContext) lean_SectorCount(ctx context.Context, x *lean, sel a
 				nulled = true
 			}
 		case "count":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.Count)) {
-				nulled = true
-			}
+			x.int(obj.Count)
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "SectorCount", f.Name))
 		}
@@ -1556,13 +1524,9 @@ func (ec *executionContext) lean_Seminar(ctx context.Context, x *lean, sel ast.S
 		case "__typename":
 			x.str("Seminar")
 		case "id":
-			if !x.scalar(ec.marshalNID2string(ctx, f.Selections, obj.NodeID())) {
-				nulled = true
-			}
+			x.str(obj.NodeID())
 		case "title":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Title)) {
-				nulled = true
-			}
+			x.str(obj.Title)
 		case "kind":
 			if !x.scalar(ec.marshalNSeminarKind2eilnetᚋinternalᚋseminarᚐKind(ctx, f.Selections, obj.Kind)) {
 				nulled = true
@@ -1580,11 +1544,13 @@ func (ec *executionContext) lean_Seminar(ctx context.Context, x *lean, sel ast.S
 				nulled = true
 			}
 		case "fiscalYear":
-			if !x.scalar(ec.marshalNInt2int(ctx, f.Selections, obj.FiscalYear)) {
-				nulled = true
-			}
+			x.int(obj.FiscalYear)
 		case "venue":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.Venue).MarshalGQL(x)
+			if v := obj.Venue; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		case "organizer":
 			fctx, v, ok, valid := leanResolve(ctx, x, "Seminar", f, true, true,
 				nil, obj, func(ctx context.Context) (*office.Office, error) {
@@ -1741,9 +1707,7 @@ func (ec *executionContext) lean_SeminarEdge(ctx context.Context, x *lean, sel a
 		case "__typename":
 			x.str("SeminarEdge")
 		case "cursor":
-			if !x.scalar(ec.marshalNString2string(ctx, f.Selections, obj.Cursor)) {
-				nulled = true
-			}
+			x.str(obj.Cursor)
 		case "node":
 			if !ec.leanNSeminar2ᚖeilnetᚋinternalᚋseminarᚐSeminar(leanField(ctx, "SeminarEdge", f, false), x, f, obj.Node) {
 				nulled = true
@@ -1776,7 +1740,11 @@ func (ec *executionContext) lean_Viewer(ctx context.Context, x *lean, sel ast.Se
 				nulled = true
 			}
 		case "name":
-			ec.marshalOString2ᚖstring(ctx, f.Selections, obj.Name).MarshalGQL(x)
+			if v := obj.Name; v == nil {
+				x.null()
+			} else {
+				x.str(*v)
+			}
 		case "office":
 			if !ec.leanOOffice2ᚖeilnetᚋinternalᚋofficeᚐOffice(leanField(ctx, "Viewer", f, false), x, f, obj.Office) {
 				nulled = true

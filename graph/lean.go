@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"strconv"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -205,6 +206,12 @@ func (x *lean) scalar(m graphql.Marshaler) bool {
 	m.MarshalGQL(x)
 	return m != graphql.Null
 }
+
+// int writes n as gqlgen's MarshalInt does.
+func (x *lean) int(n int) { x.buf = strconv.AppendInt(x.buf, int64(n), 10) }
+
+// bool writes b as gqlgen's MarshalBoolean does.
+func (x *lean) bool(b bool) { x.buf = strconv.AppendBool(x.buf, b) }
 
 // str writes s as a JSON string, as gqlgen's MarshalString does.
 func (x *lean) str(s string) {

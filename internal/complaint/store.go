@@ -20,29 +20,41 @@ type Store struct {
 // NewStore returns a Store reading through db.
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-const columns = `c.id, c.reference_no, c.category, c.status, c.description, c.filed_at, c.resolved_at,
-       c.province_code, c.factory_id, c.handled_by, c.filed_by, c.occurred_at, c.version`
+// columns are a complaint's select list.
+var columns = postgres.Columns[Complaint]{
+	{Expr: "c.id", Field: func(c *Complaint) any { return &c.ID }},
+	{Expr: "c.reference_no", Field: func(c *Complaint) any { return &c.ReferenceNo }},
+	{Expr: "c.category", Field: func(c *Complaint) any { return &c.Category }},
+	{Expr: "c.status", Field: func(c *Complaint) any { return &c.Status }},
+	{Expr: "c.description", Field: func(c *Complaint) any { return &c.Description }},
+	{Expr: "c.filed_at", Field: func(c *Complaint) any { return &c.FiledAt }},
+	{Expr: "c.resolved_at", Field: func(c *Complaint) any { return &c.ResolvedAt }},
+	{Expr: "c.province_code", Field: func(c *Complaint) any { return &c.ProvinceCode }},
+	{Expr: "c.factory_id", Field: func(c *Complaint) any { return &c.FactoryID }},
+	{Expr: "c.handled_by", Field: func(c *Complaint) any { return &c.HandledBy }},
+	{Expr: "c.filed_by", Field: func(c *Complaint) any { return &c.FiledBy }},
+	{Expr: "c.occurred_at", Field: func(c *Complaint) any { return &c.OccurredAt }},
+	{Expr: "c.version", Field: func(c *Complaint) any { return &c.Version }},
+}
 
-const byIDs = `SELECT ` + columns + `
+var byIDs = `SELECT ` + columns.List() + `
 FROM complaints c
 WHERE c.id = ANY(:ids)`
 
 // ByIDs returns the complaints with the given ids, in no particular order.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]*Complaint, error) {
-	var cs []*Complaint
-	err := postgres.Select(ctx, s.db, &cs, byIDs, map[string]any{"ids": pq.Array(ids)})
-	return cs, err
+	return columns.All(ctx, s.db, byIDs, map[string]any{"ids": pq.Array(ids)})
 }
 
-const byReferenceNo = `SELECT ` + columns + `
+var byReferenceNo = `SELECT ` + columns.List() + `
 FROM complaints c
 WHERE c.reference_no = :reference_no`
 
 // ByReferenceNo returns the complaint with the reference number, or nil
 // when there is none.
 func (s *Store) ByReferenceNo(ctx context.Context, no string) (*Complaint, error) {
-	var cs []*Complaint
-	if err := postgres.Select(ctx, s.db, &cs, byReferenceNo, map[string]any{"reference_no": no}); err != nil {
+	cs, err := columns.All(ctx, s.db, byReferenceNo, map[string]any{"reference_no": no})
+	if err != nil {
 		return nil, err
 	}
 	if len(cs) == 0 {
@@ -64,7 +76,7 @@ func (s *Store) Timelines(ctx context.Context, complaintIDs []int64) ([]*Event, 
 	return es, err
 }
 
-var source = page.Source{
+var source = page.Source[Complaint]{
 	Columns: columns,
 	From:    "complaints c",
 	ID:      "c.id",
@@ -123,17 +135,11 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 	}
 }
 
-type listRow struct {
-	Parent string `db:"parent"`
-	Complaint
-}
-
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Complaint, error) {
 	c, ps := where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
-		func(r *listRow) (string, *Complaint) { return r.Parent, &r.Complaint })
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the complaints matching f for each parent of kind scope.

@@ -121,7 +121,7 @@ func Closed(s Status) bool { return s == Resolved || s == Dismissed || s == Refe
 
 // Lock reads the complaint with id for update, or nil when there is none.
 func Lock(ctx context.Context, tx sqlx.QueryerContext, id int64) (*Complaint, error) {
-	c, err := postgres.One[Complaint](ctx, tx, `SELECT `+columns+` FROM complaints c WHERE c.id = $1 FOR UPDATE`, id)
+	c, err := postgres.One[Complaint](ctx, tx, `SELECT `+columns.List()+` FROM complaints c WHERE c.id = $1 FOR UPDATE`, id)
 	if err != nil {
 		return nil, fmt.Errorf("lock complaint: %w", err)
 	}

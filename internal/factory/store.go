@@ -24,30 +24,41 @@ func NewStore(db sqlx.ExtContext, districts search.Districts) *Store {
 	return &Store{db: db, districts: districts}
 }
 
-const columns = `f.id, f.registration_no, f.name, f.type_code, f.category, f.status, f.province_code,
-       (SELECT d.name_th FROM districts d WHERE d.code = f.district_code) AS district,
-       f.latitude, f.longitude, f.workers, f.registered_on, f.governance_certified`
+// columns are a factory's select list.
+var columns = postgres.Columns[Factory]{
+	{Expr: "f.id", Field: func(f *Factory) any { return &f.ID }},
+	{Expr: "f.registration_no", Field: func(f *Factory) any { return &f.RegistrationNo }},
+	{Expr: "f.name", Field: func(f *Factory) any { return &f.Name }},
+	{Expr: "f.type_code", Field: func(f *Factory) any { return &f.TypeCode }},
+	{Expr: "f.category", Field: func(f *Factory) any { return &f.Category }},
+	{Expr: "f.status", Field: func(f *Factory) any { return &f.Status }},
+	{Expr: "f.province_code", Field: func(f *Factory) any { return &f.ProvinceCode }},
+	{Expr: `(SELECT d.name_th FROM districts d WHERE d.code = f.district_code) AS district`, Field: func(f *Factory) any { return &f.District }},
+	{Expr: "f.latitude", Field: func(f *Factory) any { return &f.Latitude }},
+	{Expr: "f.longitude", Field: func(f *Factory) any { return &f.Longitude }},
+	{Expr: "f.workers", Field: func(f *Factory) any { return &f.Workers }},
+	{Expr: "f.registered_on", Field: func(f *Factory) any { return &f.RegisteredOn }},
+	{Expr: "f.governance_certified", Field: func(f *Factory) any { return &f.GovernanceCertified }},
+}
 
-const byIDs = `SELECT ` + columns + `
+var byIDs = `SELECT ` + columns.List() + `
 FROM factories f
 WHERE f.id = ANY(:ids)`
 
 // ByIDs returns the factories with the given ids, in no particular order.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]*Factory, error) {
-	var fs []*Factory
-	err := postgres.Select(ctx, s.db, &fs, byIDs, map[string]any{"ids": pq.Array(ids)})
-	return fs, err
+	return columns.All(ctx, s.db, byIDs, map[string]any{"ids": pq.Array(ids)})
 }
 
-const byRegistrationNo = `SELECT ` + columns + `
+var byRegistrationNo = `SELECT ` + columns.List() + `
 FROM factories f
 WHERE f.registration_no = :registration_no`
 
 // ByRegistrationNo returns the factory with the registration number, or
 // nil when there is none.
 func (s *Store) ByRegistrationNo(ctx context.Context, no string) (*Factory, error) {
-	var fs []*Factory
-	if err := postgres.Select(ctx, s.db, &fs, byRegistrationNo, map[string]any{"registration_no": no}); err != nil {
+	fs, err := columns.All(ctx, s.db, byRegistrationNo, map[string]any{"registration_no": no})
+	if err != nil {
 		return nil, err
 	}
 	if len(fs) == 0 {
@@ -56,7 +67,7 @@ func (s *Store) ByRegistrationNo(ctx context.Context, no string) (*Factory, erro
 	return fs[0], nil
 }
 
-var source = page.Source{
+var source = page.Source[Factory]{
 	Columns: columns,
 	From:    "factories f",
 	ID:      "f.id",
@@ -121,17 +132,11 @@ func (s *Store) where(p page.Params, f Filter) (page.Conds, params) {
 	return c, ps
 }
 
-type listRow struct {
-	Parent string `db:"parent"`
-	Factory
-}
-
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Factory, error) {
 	c, ps := s.where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
-		func(r *listRow) (string, *Factory) { return r.Parent, &r.Factory })
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the factories matching f for each parent of kind scope.

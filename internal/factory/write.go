@@ -148,7 +148,7 @@ func (u *Update) Apply(f *Factory) {
 
 // Lock reads the factory with id for update, or nil when there is none.
 func Lock(ctx context.Context, tx sqlx.QueryerContext, id int64) (*Factory, error) {
-	f, err := postgres.One[Factory](ctx, tx, `SELECT `+columns+` FROM factories f WHERE f.id = $1 FOR UPDATE`, id)
+	f, err := postgres.One[Factory](ctx, tx, `SELECT `+columns.List()+` FROM factories f WHERE f.id = $1 FOR UPDATE`, id)
 	if err != nil {
 		return nil, fmt.Errorf("lock factory: %w", err)
 	}

@@ -8,6 +8,7 @@ package leangen
 import (
 	_ "embed"
 	"fmt"
+	"go/types"
 	"sort"
 	"strings"
 	"text/template"
@@ -54,6 +55,7 @@ func (p *Plugin) GenerateCode(data *codegen.Data) error {
 		Template:        leanTemplate,
 		Funcs: template.FuncMap{
 			"kind":          kind,
+			"direct":        direct,
 			"objectLike":    objectLike,
 			"leanFunc":      leanFunc,
 			"introspection": func(f *codegen.Field) bool { return strings.HasPrefix(f.Name, "__") },
@@ -176,4 +178,38 @@ func objectLike(t *config.TypeReference) bool {
 // marshaler of them.
 func leanFunc(t *config.TypeReference) string {
 	return "lean" + strings.TrimPrefix(t.MarshalFunc(), "marshal")
+}
+
+// direct names the writer of the lean executor (lean.go) that writes
+// values of t without gqlgen's marshaler, the same JSON without a closure
+// per value: "str", "int" or "bool" for gqlgen's own String, ID, Int and
+// Boolean read into a plain Go string, int or bool (or a pointer to one,
+// for a nullable field); "" for any other type.
+func direct(t *config.TypeReference) string {
+	if t.Marshaler == nil || t.CastType != nil || t.HasEnumValues() || t.IsMarshaler || t.IsContext {
+		return ""
+	}
+	if t.Marshaler.Pkg() == nil || t.Marshaler.Pkg().Path() != "github.com/99designs/gqlgen/graphql" {
+		return ""
+	}
+	goType := t.GO
+	if p, ok := goType.(*types.Pointer); ok {
+		if t.GQL.NonNull {
+			return ""
+		}
+		goType = p.Elem()
+	}
+	basic, ok := goType.(*types.Basic)
+	if !ok {
+		return ""
+	}
+	switch {
+	case (t.Marshaler.Name() == "MarshalString" || t.Marshaler.Name() == "MarshalID") && basic.Kind() == types.String:
+		return "str"
+	case t.Marshaler.Name() == "MarshalInt" && basic.Kind() == types.Int:
+		return "int"
+	case t.Marshaler.Name() == "MarshalBoolean" && basic.Kind() == types.Bool:
+		return "bool"
+	}
+	return ""
 }

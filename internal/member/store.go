@@ -20,21 +20,29 @@ type Store struct {
 // NewStore returns a Store reading through db.
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-const columns = `m.id, m.full_name, m.sector, m.joined_on, m.province_code, m.office_code,
-       m.factory_id, m.phone, m.email`
+// columns are a member's select list.
+var columns = postgres.Columns[Member]{
+	{Expr: "m.id", Field: func(m *Member) any { return &m.ID }},
+	{Expr: "m.full_name", Field: func(m *Member) any { return &m.FullName }},
+	{Expr: "m.sector", Field: func(m *Member) any { return &m.Sector }},
+	{Expr: "m.joined_on", Field: func(m *Member) any { return &m.JoinedOn }},
+	{Expr: "m.province_code", Field: func(m *Member) any { return &m.ProvinceCode }},
+	{Expr: "m.office_code", Field: func(m *Member) any { return &m.OfficeCode }},
+	{Expr: "m.factory_id", Field: func(m *Member) any { return &m.FactoryID }},
+	{Expr: "m.phone", Field: func(m *Member) any { return &m.Phone }},
+	{Expr: "m.email", Field: func(m *Member) any { return &m.Email }},
+}
 
-const byIDs = `SELECT ` + columns + `
+var byIDs = `SELECT ` + columns.List() + `
 FROM members m
 WHERE m.id = ANY(:ids)`
 
 // ByIDs returns the members with the given ids, in no particular order.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]*Member, error) {
-	var ms []*Member
-	err := postgres.Select(ctx, s.db, &ms, byIDs, map[string]any{"ids": pq.Array(ids)})
-	return ms, err
+	return columns.All(ctx, s.db, byIDs, map[string]any{"ids": pq.Array(ids)})
 }
 
-const byFactories = `SELECT ` + columns + `
+var byFactories = `SELECT ` + columns.List() + `
 FROM members m
 WHERE m.factory_id = ANY(:ids)
 ORDER BY m.factory_id, m.joined_on, m.id`
@@ -42,9 +50,7 @@ ORDER BY m.factory_id, m.joined_on, m.id`
 // ByFactories returns the operators of the given factories, each factory's
 // in order of joining.
 func (s *Store) ByFactories(ctx context.Context, factoryIDs []int64) ([]*Member, error) {
-	var ms []*Member
-	err := postgres.Select(ctx, s.db, &ms, byFactories, map[string]any{"ids": pq.Array(factoryIDs)})
-	return ms, err
+	return columns.All(ctx, s.db, byFactories, map[string]any{"ids": pq.Array(factoryIDs)})
 }
 
 // Investigator is a member assigned to check a complaint.
@@ -53,7 +59,7 @@ type Investigator struct {
 	Member
 }
 
-const byComplaints = `SELECT ci.complaint_id, ` + columns + `
+var byComplaints = `SELECT ci.complaint_id, ` + columns.List() + `
 FROM complaint_investigators ci
 JOIN members m ON m.id = ci.member_id
 WHERE ci.complaint_id = ANY(:ids)
@@ -67,7 +73,7 @@ func (s *Store) Investigators(ctx context.Context, complaintIDs []int64) ([]*Inv
 	return is, err
 }
 
-var source = page.Source{
+var source = page.Source[Member]{
 	Columns: columns,
 	From:    "members m",
 	ID:      "m.id",
@@ -112,17 +118,11 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 	}
 }
 
-type listRow struct {
-	Parent string `db:"parent"`
-	Member
-}
-
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Member, error) {
 	c, ps := where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
-		func(r *listRow) (string, *Member) { return r.Parent, &r.Member })
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the members matching f for each parent of kind scope.

@@ -123,7 +123,7 @@ func (u *Update) Clean(c *apperr.Check) {
 
 // Lock reads the member with id for update, or nil when there is none.
 func Lock(ctx context.Context, tx sqlx.QueryerContext, id int64) (*Member, error) {
-	m, err := postgres.One[Member](ctx, tx, `SELECT `+columns+` FROM members m WHERE m.id = $1 FOR UPDATE`, id)
+	m, err := postgres.One[Member](ctx, tx, `SELECT `+columns.List()+` FROM members m WHERE m.id = $1 FOR UPDATE`, id)
 	if err != nil {
 		return nil, fmt.Errorf("lock member: %w", err)
 	}

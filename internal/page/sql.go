@@ -20,9 +20,9 @@ import (
 // subquery, so the first N rows of every parent cost one statement. A list
 // without parent (a root connection) is the scope whose condition is TRUE,
 // read for the single parent "".
-type Source struct {
-	// Columns is the select list of a row.
-	Columns string
+type Source[T any] struct {
+	// Columns are the select list of a row, and how it is scanned.
+	Columns postgres.Columns[T]
 	// From names the table and its alias.
 	From string
 	// ID is the row's unique id column, the last sort key of every order.
@@ -108,7 +108,7 @@ func NewParams(parents []string, w Window) Params {
 // scope with the conditions conds, sorted by key in direction dir, after
 // the cursor of the parameters when hasAfter. It answers the parent's key
 // as column "parent" before the row's columns.
-func (s Source) PageQuery(scope string, key SortKey, dir Direction, conds Conds, hasAfter bool) string {
+func (s Source[T]) PageQuery(scope string, key SortKey, dir Direction, conds Conds, hasAfter bool) string {
 	sc := s.Scopes[scope]
 	order, after := key.Expr+" ASC, "+s.ID+" ASC", ">"
 	if dir == Desc {
@@ -119,7 +119,7 @@ func (s Source) PageQuery(scope string, key SortKey, dir Direction, conds Conds,
 	return `SELECT p.key AS parent, t.*
 FROM unnest(CAST(:parents AS text[])) AS p(key)
 CROSS JOIN LATERAL (
-    SELECT ` + s.Columns + `
+    SELECT ` + s.Columns.List() + `
     FROM ` + s.From + ` ` + sc.Join + `
     WHERE (` + sc.Where + `)` + conds.SQL() + `
     ORDER BY ` + order + `
@@ -129,7 +129,7 @@ CROSS JOIN LATERAL (
 
 // CountQuery is the statement that counts the rows of every parent of
 // kind scope that meet conds, as columns "parent" and "count".
-func (s Source) CountQuery(scope string, conds Conds) string {
+func (s Source[T]) CountQuery(scope string, conds Conds) string {
 	sc := s.Scopes[scope]
 	return `SELECT p.key AS parent, (
     SELECT count(*)
@@ -141,35 +141,28 @@ FROM unnest(CAST(:parents AS text[])) AS p(key)`
 
 // List runs src's page query for scope, sorted by key in direction dir,
 // reading window w with the conditions conds and parameters arg, and groups
-// the rows by parent. Rows are scanned into R, which pairs the parent with
-// the row T, unwrap separates them.
-func List[R, T any](ctx context.Context, db sqlx.ExtContext, src Source, scope string, key SortKey, dir Direction,
-	w Window, conds Conds, arg any, unwrap func(*R) (string, *T)) (map[string][]*T, error) {
-	var rows []*R
-	if err := postgres.Select(ctx, db, &rows, src.PageQuery(scope, key, dir, conds, w.HasAfter), arg); err != nil {
-		return nil, err
-	}
+// the rows by parent.
+func List[T any](ctx context.Context, db sqlx.ExtContext, src Source[T], scope string, key SortKey, dir Direction,
+	w Window, conds Conds, arg any) (map[string][]*T, error) {
 	out := make(map[string][]*T)
-	for _, r := range rows {
-		parent, t := unwrap(r)
-		out[parent] = append(out[parent], t)
-	}
-	return out, nil
+	var parent string
+	err := src.Columns.Select(ctx, db, src.PageQuery(scope, key, dir, conds, w.HasAfter), arg, []any{&parent},
+		func(t *T) { out[parent] = append(out[parent], t) })
+	return out, err
 }
 
 // Count runs src's count query for scope with the conditions conds and
 // parameters arg, and answers each parent's count.
-func (s Source) Count(ctx context.Context, db sqlx.ExtContext, scope string, conds Conds, arg any) (map[string]int, error) {
-	var counts []struct {
-		Parent string `db:"parent"`
-		Count  int    `db:"count"`
-	}
-	if err := postgres.Select(ctx, db, &counts, s.CountQuery(scope, conds), arg); err != nil {
+func (s Source[T]) Count(ctx context.Context, db sqlx.ExtContext, scope string, conds Conds, arg any) (map[string]int, error) {
+	out := make(map[string]int)
+	var (
+		parent string
+		n      int
+	)
+	err := postgres.Columns[struct{}]{}.Select(ctx, db, s.CountQuery(scope, conds), arg, []any{&parent, &n},
+		func(*struct{}) { out[parent] = n })
+	if err != nil {
 		return nil, err
-	}
-	out := make(map[string]int, len(counts))
-	for _, c := range counts {
-		out[c.Parent] = c.Count
 	}
 	return out, nil
 }

@@ -19,21 +19,31 @@ type Store struct {
 // NewStore returns a Store reading through db.
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-const columns = `s.id, s.title, s.kind, s.mode, s.starts_on, s.ends_on, s.fiscal_year, s.venue,
-       s.organizer_code, s.province_code, s.topics`
+// columns are a seminar's select list.
+var columns = postgres.Columns[Seminar]{
+	{Expr: "s.id", Field: func(s *Seminar) any { return &s.ID }},
+	{Expr: "s.title", Field: func(s *Seminar) any { return &s.Title }},
+	{Expr: "s.kind", Field: func(s *Seminar) any { return &s.Kind }},
+	{Expr: "s.mode", Field: func(s *Seminar) any { return &s.Mode }},
+	{Expr: "s.starts_on", Field: func(s *Seminar) any { return &s.StartsOn }},
+	{Expr: "s.ends_on", Field: func(s *Seminar) any { return &s.EndsOn }},
+	{Expr: "s.fiscal_year", Field: func(s *Seminar) any { return &s.FiscalYear }},
+	{Expr: "s.venue", Field: func(s *Seminar) any { return &s.Venue }},
+	{Expr: "s.organizer_code", Field: func(s *Seminar) any { return &s.OrganizerCode }},
+	{Expr: "s.province_code", Field: func(s *Seminar) any { return &s.ProvinceCode }},
+	{Expr: "s.topics", Field: func(s *Seminar) any { return &s.TopicList }},
+}
 
-const byIDs = `SELECT ` + columns + `
+var byIDs = `SELECT ` + columns.List() + `
 FROM seminars s
 WHERE s.id = ANY(:ids)`
 
 // ByIDs returns the seminars with the given ids, in no particular order.
 func (s *Store) ByIDs(ctx context.Context, ids []int64) ([]*Seminar, error) {
-	var ss []*Seminar
-	err := postgres.Select(ctx, s.db, &ss, byIDs, map[string]any{"ids": pq.Array(ids)})
-	return ss, err
+	return columns.All(ctx, s.db, byIDs, map[string]any{"ids": pq.Array(ids)})
 }
 
-var source = page.Source{
+var source = page.Source[Seminar]{
 	Columns: columns,
 	From:    "seminars s",
 	ID:      "s.id",
@@ -78,17 +88,11 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 	}
 }
 
-type listRow struct {
-	Parent string `db:"parent"`
-	Seminar
-}
-
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Seminar, error) {
 	c, ps := where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps,
-		func(r *listRow) (string, *Seminar) { return r.Parent, &r.Seminar })
+	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the seminars matching f for each parent of kind scope.

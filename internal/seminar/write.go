@@ -98,7 +98,7 @@ func Insert(ctx context.Context, tx sqlx.QueryerContext, s *Creation) (int64, er
 // Lock reads the seminar with id, keeping it from change until the
 // transaction ends, or nil when there is none.
 func Lock(ctx context.Context, tx sqlx.QueryerContext, id int64) (*Seminar, error) {
-	s, err := postgres.One[Seminar](ctx, tx, `SELECT `+columns+` FROM seminars s WHERE s.id = $1 FOR SHARE`, id)
+	s, err := postgres.One[Seminar](ctx, tx, `SELECT `+columns.List()+` FROM seminars s WHERE s.id = $1 FOR SHARE`, id)
 	if err != nil {
 		return nil, fmt.Errorf("lock seminar: %w", err)
 	}
