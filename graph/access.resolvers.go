@@ -10,7 +10,6 @@ import (
 
 	"eilnet/graph/model"
 	"eilnet/internal/access"
-	"eilnet/internal/loader"
 )
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
@@ -20,11 +19,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 		v.Name = &caller.Name
 	}
 	if caller.OfficeCode != "" {
-		o, err := loader.For(ctx).Office.Load(ctx, caller.OfficeCode)
-		if err != nil {
-			return nil, err
-		}
-		v.Office = o
+		v.Office = r.Catalog.OfficeRow(caller.OfficeCode)
 	}
 	return v, nil
 }

@@ -17,7 +17,7 @@ import (
 )
 
 func (r *complaintResolver) Province(ctx context.Context, obj *complaint.Complaint) (*province.Province, error) {
-	return complaintProvince.load(ctx, obj)
+	return complaintProvince.load(r.Resolver, obj)
 }
 
 func (r *complaintResolver) Factory(ctx context.Context, obj *complaint.Complaint) (*factory.Factory, error) {
@@ -25,7 +25,7 @@ func (r *complaintResolver) Factory(ctx context.Context, obj *complaint.Complain
 }
 
 func (r *complaintResolver) HandledBy(ctx context.Context, obj *complaint.Complaint) (*office.Office, error) {
-	return complaintHandledBy.load(ctx, obj)
+	return complaintHandledBy.load(r.Resolver, obj)
 }
 
 func (r *complaintResolver) FiledBy(ctx context.Context, obj *complaint.Complaint) (*member.Member, error) {

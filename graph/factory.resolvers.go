@@ -16,7 +16,7 @@ import (
 )
 
 func (r *factoryResolver) Province(ctx context.Context, obj *factory.Factory) (*province.Province, error) {
-	return factoryProvince.load(ctx, obj)
+	return factoryProvince.load(r.Resolver, obj)
 }
 
 func (r *factoryResolver) Operators(ctx context.Context, obj *factory.Factory) ([]*member.Member, error) {

@@ -19,11 +19,11 @@ import (
 )
 
 func (r *memberResolver) Province(ctx context.Context, obj *member.Member) (*province.Province, error) {
-	return memberProvince.load(ctx, obj)
+	return memberProvince.load(r.Resolver, obj)
 }
 
 func (r *memberResolver) Office(ctx context.Context, obj *member.Member) (*office.Office, error) {
-	return memberOffice.load(ctx, obj)
+	return memberOffice.load(r.Resolver, obj)
 }
 
 func (r *memberResolver) Factory(ctx context.Context, obj *member.Member) (*factory.Factory, error) {

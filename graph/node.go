@@ -6,19 +6,17 @@ import (
 	"eilnet/graph/model"
 	"eilnet/internal/gid"
 	"eilnet/internal/loader"
+	"eilnet/internal/refdata"
 )
 
 // maxNodes bounds Query.nodes, like a connection's page.
 const maxNodes = 100
 
-// announce puts the loads of the objects with the given IDs into level lv.
+// announce puts the loads of the objects with the given IDs into level lv
+// (provinces and offices are in the catalog, not read).
 func announce(lv *loader.Level, l *loader.Loaders, ids []gid.ID) {
 	for _, g := range ids {
 		switch g.Type {
-		case gid.Province:
-			l.Province.Prefetch(lv, g.Key, nil)
-		case gid.Office:
-			l.Office.Prefetch(lv, g.Key, nil)
 		case gid.Member:
 			l.Member.Prefetch(lv, g.Num, nil)
 		case gid.Factory:
@@ -34,15 +32,15 @@ func announce(lv *loader.Level, l *loader.Loaders, ids []gid.ID) {
 }
 
 // node loads the object with global ID g, or answers nil when none has it.
-func node(ctx context.Context, g gid.ID) (model.Node, error) {
+func node(ctx context.Context, c *refdata.Catalog, g gid.ID) (model.Node, error) {
 	l := loader.For(ctx)
 	var n model.Node
 	var err error
 	switch g.Type {
 	case gid.Province:
-		n, err = found(l.Province.Load(ctx, g.Key))
+		n, err = found(c.ProvinceRow(g.Key), nil)
 	case gid.Office:
-		n, err = found(l.Office.Load(ctx, g.Key))
+		n, err = found(c.OfficeRow(g.Key), nil)
 	case gid.Member:
 		n, err = found(l.Member.Load(ctx, g.Num))
 	case gid.Factory:
@@ -67,7 +65,7 @@ func found[T any](v *T, err error) (model.Node, error) {
 
 // nodes loads the objects with global IDs ids, announced as one level so
 // that each type is read in one batch at once; nil for IDs of no object.
-func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+func nodes(ctx context.Context, c *refdata.Catalog, ids []string) ([]model.Node, error) {
 	if len(ids) > maxNodes {
 		return nil, badInput("ids: at most %d IDs per call, not %d", maxNodes, len(ids))
 	}
@@ -84,7 +82,7 @@ func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	out := make([]model.Node, len(ids))
 	for i, g := range decoded {
 		var err error
-		if out[i], err = node(ctx, g); err != nil {
+		if out[i], err = node(ctx, c, g); err != nil {
 			return nil, err
 		}
 	}

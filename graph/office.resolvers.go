@@ -10,7 +10,6 @@ import (
 
 	"eilnet/graph/model"
 	"eilnet/internal/complaint"
-	"eilnet/internal/loader"
 	"eilnet/internal/member"
 	"eilnet/internal/office"
 	"eilnet/internal/province"
@@ -18,7 +17,7 @@ import (
 )
 
 func (r *officeResolver) Province(ctx context.Context, obj *office.Office) (*province.Province, error) {
-	return officeProvince.load(ctx, obj)
+	return officeProvince.load(r.Resolver, obj)
 }
 
 func (r *officeResolver) Members(ctx context.Context, obj *office.Office, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {
@@ -34,13 +33,11 @@ func (r *officeResolver) Complaints(ctx context.Context, obj *office.Office, fir
 }
 
 func (r *queryResolver) Offices(ctx context.Context, kind *office.Kind) ([]*office.Office, error) {
-	os, err := r.Stores.Offices.List(ctx, value(kind))
-	return lookAhead(ctx, r.Resolver, os, err)
+	return lookAhead(ctx, r.Resolver, r.Catalog.Offices(value(kind)), nil)
 }
 
 func (r *queryResolver) Office(ctx context.Context, code string) (*office.Office, error) {
-	o, err := loader.For(ctx).Office.LoadNow(ctx, code)
-	return lookAhead(ctx, r.Resolver, o, err)
+	return lookAhead(ctx, r.Resolver, r.Catalog.OfficeRow(code), nil)
 }
 
 func (r *Resolver) Office() OfficeResolver { return &officeResolver{r} }

@@ -11,7 +11,6 @@ import (
 	"eilnet/graph/model"
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
-	"eilnet/internal/loader"
 	"eilnet/internal/member"
 	"eilnet/internal/office"
 	"eilnet/internal/province"
@@ -19,7 +18,7 @@ import (
 )
 
 func (r *provinceResolver) Office(ctx context.Context, obj *province.Province) (*office.Office, error) {
-	return provinceOffice.load(ctx, obj)
+	return provinceOffice.load(r.Resolver, obj)
 }
 
 func (r *provinceResolver) Factories(ctx context.Context, obj *province.Province, first *int, after *string, filter *model.FactoryFilter, orderBy *factory.Order) (*model.FactoryConnection, error) {
@@ -42,16 +41,14 @@ func (r *queryResolver) Provinces(ctx context.Context, region *province.Region, 
 	if inspectionZone != nil && !r.Catalog.Zone(*inspectionZone) {
 		return nil, badInput("inspectionZone: no inspection zone has the number %d", *inspectionZone)
 	}
-	ps, err := r.Stores.Provinces.List(ctx, value(region), value(inspectionZone))
-	return lookAhead(ctx, r.Resolver, ps, err)
+	return lookAhead(ctx, r.Resolver, r.Catalog.Provinces(value(region), value(inspectionZone)), nil)
 }
 
 func (r *queryResolver) Province(ctx context.Context, code string) (*province.Province, error) {
 	if !provinceCodeFormat.MatchString(code) {
 		return nil, badInput("code: a province code is two digits, e.g. \"40\", not %q", code)
 	}
-	p, err := loader.For(ctx).Province.LoadNow(ctx, code)
-	return lookAhead(ctx, r.Resolver, p, err)
+	return lookAhead(ctx, r.Resolver, r.Catalog.ProvinceRow(code), nil)
 }
 
 func (r *Resolver) Province() ProvinceResolver { return &provinceResolver{r} }

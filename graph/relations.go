@@ -16,6 +16,7 @@ import (
 	"eilnet/internal/office"
 	"eilnet/internal/page"
 	"eilnet/internal/province"
+	"eilnet/internal/refdata"
 	"eilnet/internal/seminar"
 )
 
@@ -208,6 +209,33 @@ func (d toRel[T, K, V]) prepare(ctx context.Context, r *Resolver, f graphql.Coll
 	return func(lv *loader.Level, l *loader.Loaders, obj T) {
 		if k, ok := d.key(obj); ok {
 			d.loader(l).Prefetch(lv, k, then)
+		}
+	}
+}
+
+// fixedRel is a field whose value is reference data, which the catalog
+// holds in memory (internal/refdata): read from there, nothing to announce;
+// the look-ahead goes on into the value's own relations.
+type fixedRel[T any, V comparable] struct {
+	get func(c *refdata.Catalog, obj T) V
+}
+
+func fixed[T any, V comparable](get func(c *refdata.Catalog, obj T) V) fixedRel[T, V] {
+	return fixedRel[T, V]{get}
+}
+
+// load is the field's resolver.
+func (d fixedRel[T, V]) load(r *Resolver, obj T) (V, error) { return d.get(r.Catalog, obj), nil }
+
+func (d fixedRel[T, V]) prepare(ctx context.Context, r *Resolver, f graphql.CollectedField) func(*loader.Level, *loader.Loaders, T) {
+	then := follow[V](ctx, r, f.Selections)
+	if then == nil {
+		return nil
+	}
+	var none V
+	return func(lv *loader.Level, _ *loader.Loaders, obj T) {
+		if v := d.get(r.Catalog, obj); v != none {
+			then(lv, v)
 		}
 	}
 }
@@ -532,9 +560,22 @@ func connArgs[F, O any](ctx context.Context, f graphql.CollectedField,
 
 // The relations. Their resolvers (graph/*.resolvers.go) call them by name.
 
-func provinces(l *loader.Loaders) *loader.Loader[string, *province.Province] { return l.Province }
-func offices(l *loader.Loaders) *loader.Loader[string, *office.Office]       { return l.Office }
-func membersByID(l *loader.Loaders) *loader.Loader[int64, *member.Member]    { return l.Member }
+// provinceOf and officeOf are the province and office with the code
+// given, nil for none.
+func provinceOf[T any](code func(T) (string, bool)) fixedRel[T, *province.Province] {
+	return fixed(func(c *refdata.Catalog, obj T) *province.Province {
+		if k, ok := code(obj); ok {
+			return c.ProvinceRow(k)
+		}
+		return nil
+	})
+}
+
+func officeOf[T any](code func(T) string) fixedRel[T, *office.Office] {
+	return fixed(func(c *refdata.Catalog, obj T) *office.Office { return c.OfficeRow(code(obj)) })
+}
+
+func membersByID(l *loader.Loaders) *loader.Loader[int64, *member.Member] { return l.Member }
 func factoriesByID(l *loader.Loaders) *loader.Loader[int64, *factory.Factory] {
 	return l.Factory
 }
@@ -556,49 +597,48 @@ func seminarKey(s *seminar.Seminar) string     { return idKey(s.ID) }
 func root(struct{}) string                     { return "" }
 
 var (
-	provinceOffice = to(func(l *loader.Loaders) *loader.Loader[string, *office.Office] { return l.OfficeOfProvince },
-		func(p *province.Province) (string, bool) { return p.Code, true })
+	provinceOffice     = fixed(func(c *refdata.Catalog, p *province.Province) *office.Office { return c.OfficeRunning(p.Code) })
 	provinceFactories  = connection(factoryConns, factory.ScopeProvince, provinceCode)
 	provinceMembers    = connection(memberConns, member.ScopeProvince, provinceCode)
 	provinceComplaints = connection(complaintConns, complaint.ScopeProvince, provinceCode)
 	provinceSeminars   = connection(seminarConns, seminar.ScopeProvince, provinceCode)
 
-	officeProvince = to(provinces, func(o *office.Office) (string, bool) {
+	officeProvince = provinceOf(func(o *office.Office) (string, bool) {
 		return o.ProvinceCode, o.Kind != office.Central
 	})
 	officeMembers    = connection(memberConns, member.ScopeOffice, officeCode)
 	officeSeminars   = connection(seminarConns, seminar.ScopeOrganizer, officeCode)
 	officeComplaints = connection(complaintConns, complaint.ScopeOffice, officeCode)
 
-	memberProvince = to(provinces, func(m *member.Member) (string, bool) { return always(m.ProvinceCode) })
-	memberOffice   = to(offices, func(m *member.Member) (string, bool) { return always(m.OfficeCode) })
+	memberProvince = provinceOf(func(m *member.Member) (string, bool) { return always(m.ProvinceCode) })
+	memberOffice   = officeOf(func(m *member.Member) string { return m.OfficeCode })
 	memberFactory  = to(factoriesByID, func(m *member.Member) (int64, bool) { return given(m.FactoryID) })
 	memberAwards   = to(func(l *loader.Loaders) *loader.Loader[int64, []*award.Award] { return l.MemberAwards },
 		func(m *member.Member) (int64, bool) { return always(m.ID) })
 	memberSeminars        = connection(seminarConns, seminar.ScopeAttendee, memberKey)
 	memberComplaintsFiled = connection(complaintConns, complaint.ScopeFiledBy, memberKey)
 
-	factoryProvince  = to(provinces, func(f *factory.Factory) (string, bool) { return always(f.ProvinceCode) })
+	factoryProvince  = provinceOf(func(f *factory.Factory) (string, bool) { return always(f.ProvinceCode) })
 	factoryOperators = to(func(l *loader.Loaders) *loader.Loader[int64, []*member.Member] { return l.Operators },
 		func(f *factory.Factory) (int64, bool) { return always(f.ID) })
 	factoryComplaints = connection(complaintConns, complaint.ScopeFactory, factoryKey)
 
-	complaintProvince      = to(provinces, func(c *complaint.Complaint) (string, bool) { return always(c.ProvinceCode) })
+	complaintProvince      = provinceOf(func(c *complaint.Complaint) (string, bool) { return always(c.ProvinceCode) })
 	complaintFactory       = to(factoriesByID, func(c *complaint.Complaint) (int64, bool) { return given(c.FactoryID) })
-	complaintHandledBy     = to(offices, func(c *complaint.Complaint) (string, bool) { return always(c.HandledBy) })
+	complaintHandledBy     = officeOf(func(c *complaint.Complaint) string { return c.HandledBy })
 	complaintFiledBy       = to(membersByID, func(c *complaint.Complaint) (int64, bool) { return given(c.FiledBy) })
 	complaintInvestigators = to(func(l *loader.Loaders) *loader.Loader[int64, []*member.Member] { return l.Investigators },
 		func(c *complaint.Complaint) (int64, bool) { return always(c.ID) })
 	complaintTimeline = to(func(l *loader.Loaders) *loader.Loader[int64, []*complaint.Event] { return l.Timeline },
 		func(c *complaint.Complaint) (int64, bool) { return always(c.ID) })
 
-	seminarOrganizer = to(offices, func(s *seminar.Seminar) (string, bool) { return always(s.OrganizerCode) })
-	seminarProvince  = to(provinces, func(s *seminar.Seminar) (string, bool) { return given(s.ProvinceCode) })
+	seminarOrganizer = officeOf(func(s *seminar.Seminar) string { return s.OrganizerCode })
+	seminarProvince  = provinceOf(func(s *seminar.Seminar) (string, bool) { return given(s.ProvinceCode) })
 	seminarAttendees = connection(memberConns, member.ScopeSeminar, seminarKey)
 	seminarAwards    = to(func(l *loader.Loaders) *loader.Loader[int64, []*award.Award] { return l.SeminarAwards },
 		func(s *seminar.Seminar) (int64, bool) { return always(s.ID) })
 
-	bucketProvince = to(provinces, func(b *complaint.Bucket) (string, bool) { return given(b.ProvinceCode) })
+	bucketProvince = provinceOf(func(b *complaint.Bucket) (string, bool) { return given(b.ProvinceCode) })
 
 	awardMember  = to(membersByID, func(a *award.Award) (int64, bool) { return always(a.MemberID) })
 	awardSeminar = to(func(l *loader.Loaders) *loader.Loader[int64, *seminar.Seminar] { return l.Seminar },

@@ -12,7 +12,7 @@ import (
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	ns, err := nodes(ctx, []string{id})
+	ns, err := nodes(ctx, r.Catalog, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -20,7 +20,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	ns, err := nodes(ctx, ids)
+	ns, err := nodes(ctx, r.Catalog, ids)
 	return lookAhead(ctx, r.Resolver, ns, err)
 }
 

@@ -8,6 +8,7 @@ import (
 	"eilnet/internal/gid"
 	"eilnet/internal/loader"
 	"eilnet/internal/page"
+	"eilnet/internal/refdata"
 	"eilnet/internal/search"
 )
 
@@ -19,7 +20,7 @@ func searchFirst(first *int) (int, error) {
 
 // searchHits loads the objects of hits, announced as one level so that
 // each kind is read in one batch.
-func searchHits(ctx context.Context, hits []search.Hit) ([]*model.SearchHit, error) {
+func searchHits(ctx context.Context, c *refdata.Catalog, hits []search.Hit) ([]*model.SearchHit, error) {
 	ids := make([]gid.ID, len(hits))
 	for i, h := range hits {
 		ids[i] = gid.ID{Type: gid.Type(h.Kind), Key: h.Key}
@@ -36,7 +37,7 @@ func searchHits(ctx context.Context, hits []search.Hit) ([]*model.SearchHit, err
 	lv.Flush()
 	out := make([]*model.SearchHit, 0, len(hits))
 	for i, id := range ids {
-		n, err := node(ctx, id)
+		n, err := node(ctx, c, id)
 		if err != nil {
 			return nil, err
 		}

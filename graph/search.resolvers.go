@@ -28,6 +28,6 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	if err != nil {
 		return nil, err
 	}
-	found, err := searchHits(ctx, hits)
+	found, err := searchHits(ctx, r.Catalog, hits)
 	return lookAhead(ctx, r.Resolver, found, err)
 }

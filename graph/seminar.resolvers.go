@@ -29,11 +29,11 @@ func (r *queryResolver) Seminars(ctx context.Context, first *int, after *string,
 }
 
 func (r *seminarResolver) Organizer(ctx context.Context, obj *seminar.Seminar) (*office.Office, error) {
-	return seminarOrganizer.load(ctx, obj)
+	return seminarOrganizer.load(r.Resolver, obj)
 }
 
 func (r *seminarResolver) Province(ctx context.Context, obj *seminar.Seminar) (*province.Province, error) {
-	return seminarProvince.load(ctx, obj)
+	return seminarProvince.load(r.Resolver, obj)
 }
 
 func (r *seminarResolver) Attendees(ctx context.Context, obj *seminar.Seminar, first *int, after *string, filter *model.MemberFilter, orderBy *member.Order) (*model.MemberConnection, error) {

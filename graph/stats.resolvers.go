@@ -15,7 +15,7 @@ import (
 )
 
 func (r *complaintBucketResolver) Province(ctx context.Context, obj *complaint.Bucket) (*province.Province, error) {
-	return bucketProvince.load(ctx, obj)
+	return bucketProvince.load(r.Resolver, obj)
 }
 
 func (r *queryResolver) ComplaintStats(ctx context.Context, groupBy []complaint.Dimension, filter *model.ComplaintFilter) ([]*complaint.Bucket, error) {

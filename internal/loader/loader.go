@@ -22,17 +22,13 @@ import (
 	"eilnet/internal/complaint"
 	"eilnet/internal/factory"
 	"eilnet/internal/member"
-	"eilnet/internal/office"
 	"eilnet/internal/page"
-	"eilnet/internal/province"
 	"eilnet/internal/search"
 	"eilnet/internal/seminar"
 )
 
 // Stores are the domain stores the loaders read from.
 type Stores struct {
-	Provinces  *province.Store
-	Offices    *office.Store
 	Members    *member.Store
 	Factories  *factory.Store
 	Complaints *complaint.Store
@@ -44,8 +40,6 @@ type Stores struct {
 // name in districts.
 func NewStores(db sqlx.ExtContext, districts search.Districts) *Stores {
 	return &Stores{
-		Provinces:  province.NewStore(db),
-		Offices:    office.NewStore(db),
 		Members:    member.NewStore(db),
 		Factories:  factory.NewStore(db, districts),
 		Complaints: complaint.NewStore(db),
@@ -71,14 +65,13 @@ type Loaders struct {
 	// NoBatching is Config.NoBatching: announcing levels is pointless then.
 	NoBatching bool
 
-	Province         *Loader[string, *province.Province]
-	Office           *Loader[string, *office.Office]
-	OfficeOfProvince *Loader[string, *office.Office]
-	Member           *Loader[int64, *member.Member]
-	Factory          *Loader[int64, *factory.Factory]
-	Complaint        *Loader[int64, *complaint.Complaint]
-	Seminar          *Loader[int64, *seminar.Seminar]
-	Award            *Loader[int64, *award.Award]
+	// Provinces and offices are reference data, held by the catalog
+	// (internal/refdata), not read per request.
+	Member    *Loader[int64, *member.Member]
+	Factory   *Loader[int64, *factory.Factory]
+	Complaint *Loader[int64, *complaint.Complaint]
+	Seminar   *Loader[int64, *seminar.Seminar]
+	Award     *Loader[int64, *award.Award]
 
 	// Lists of a parent, by the parent's id.
 	Operators     *Loader[int64, []*member.Member]
@@ -129,12 +122,6 @@ func New(s *Stores, cfg Config) *Loaders {
 	return &Loaders{
 		NoBatching: cfg.NoBatching,
 
-		Province: newLoader(cfg, "province", byKey(s.Provinces.ByCodes,
-			func(p *province.Province) string { return p.Code })),
-		Office: newLoader(cfg, "office", byKey(s.Offices.ByCodes,
-			func(o *office.Office) string { return o.Code })),
-		OfficeOfProvince: newLoader(cfg, "office_of_province", byKey(s.Offices.ByProvinces,
-			func(o *office.Office) string { return o.ProvinceCode })),
 		Member: newLoader(cfg, "member", byKey(s.Members.ByIDs,
 			func(m *member.Member) int64 { return m.ID })),
 		Factory: newLoader(cfg, "factory", byKey(s.Factories.ByIDs,

@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"eilnet/internal/gid"
 	"eilnet/internal/postgres"
@@ -54,27 +53,5 @@ ORDER BY o.kind = 'PROVINCIAL', o.province_code`
 func (s *Store) List(ctx context.Context, kind Kind) ([]*Office, error) {
 	var os []*Office
 	err := postgres.Select(ctx, s.db, &os, list, map[string]any{"kind": postgres.NullString(string(kind))})
-	return os, err
-}
-
-const byCodes = `SELECT ` + columns + `
-FROM offices o
-WHERE o.code = ANY(:codes)`
-
-// ByCodes returns the offices with the given codes, in no particular order.
-func (s *Store) ByCodes(ctx context.Context, codes []string) ([]*Office, error) {
-	var os []*Office
-	err := postgres.Select(ctx, s.db, &os, byCodes, map[string]any{"codes": pq.Array(codes)})
-	return os, err
-}
-
-const byProvinces = `SELECT ` + columns + `
-FROM offices o
-WHERE o.province_code = ANY(:codes)`
-
-// ByProvinces returns the offices that run the given provinces.
-func (s *Store) ByProvinces(ctx context.Context, provinceCodes []string) ([]*Office, error) {
-	var os []*Office
-	err := postgres.Select(ctx, s.db, &os, byProvinces, map[string]any{"codes": pq.Array(provinceCodes)})
 	return os, err
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"eilnet/internal/gid"
 	"eilnet/internal/postgres"
@@ -62,16 +61,5 @@ func (s *Store) List(ctx context.Context, region Region, zone int) ([]*Province,
 		arg["zone"] = zone
 	}
 	err := postgres.Select(ctx, s.db, &ps, list, arg)
-	return ps, err
-}
-
-const byCodes = `SELECT ` + columns + `
-FROM provinces p
-WHERE p.code = ANY(:codes)`
-
-// ByCodes returns the provinces with the given codes, in no particular order.
-func (s *Store) ByCodes(ctx context.Context, codes []string) ([]*Province, error) {
-	var ps []*Province
-	err := postgres.Select(ctx, s.db, &ps, byCodes, map[string]any{"codes": pq.Array(codes)})
 	return ps, err
 }

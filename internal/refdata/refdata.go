@@ -1,8 +1,10 @@
-// Package refdata keeps the codes of the reference data (provinces,
-// offices, factory types, inspection zones) and the names of districts in
-// memory, so that arguments naming them are checked, and text searches
-// resolved to districts, without a statement per request. The tables only
-// change by migration, which runs before the catalog is loaded.
+// Package refdata keeps the reference data in memory: the provinces and
+// offices themselves, the codes of factory types and inspection zones, and
+// the names of districts, so that provinces and offices are answered,
+// arguments naming them checked, and text searches resolved to districts,
+// without a statement per request. The tables only change by migration,
+// which runs before the catalog is loaded. The rows it answers are shared
+// by every request: nobody may change them.
 package refdata
 
 import (
@@ -11,6 +13,9 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"eilnet/internal/office"
+	"eilnet/internal/province"
 )
 
 // Catalog is the set of known reference codes.
@@ -22,6 +27,12 @@ type Catalog struct {
 	zones     map[int]bool
 	types     map[int]bool
 	districts []district
+
+	// The rows: provinces by code, offices central first then by province.
+	provinceList []*province.Province
+	provinceRows map[string]*province.Province
+	officeList   []*office.Office
+	officeRows   map[string]*office.Office
 }
 
 // district is a district's code, province and names in lower case.
@@ -33,8 +44,22 @@ type district struct {
 }
 
 // Load reads the catalog from the database.
-func Load(ctx context.Context, db sqlx.QueryerContext) (*Catalog, error) {
-	c := &Catalog{provinces: map[string]string{}, offices: map[string]string{}, zones: map[int]bool{}, types: map[int]bool{}}
+func Load(ctx context.Context, db sqlx.ExtContext) (*Catalog, error) {
+	c := &Catalog{provinces: map[string]string{}, offices: map[string]string{}, zones: map[int]bool{}, types: map[int]bool{},
+		provinceRows: map[string]*province.Province{}, officeRows: map[string]*office.Office{}}
+	var err error
+	if c.provinceList, err = province.NewStore(db).List(ctx, "", 0); err != nil {
+		return nil, fmt.Errorf("load provinces: %w", err)
+	}
+	for _, p := range c.provinceList {
+		c.provinceRows[p.Code] = p
+	}
+	if c.officeList, err = office.NewStore(db).List(ctx, ""); err != nil {
+		return nil, fmt.Errorf("load offices: %w", err)
+	}
+	for _, o := range c.officeList {
+		c.officeRows[o.Code] = o
+	}
 	var offices []struct {
 		Code     string `db:"code"`
 		Province string `db:"province_code"`
@@ -66,6 +91,42 @@ func Load(ctx context.Context, db sqlx.QueryerContext) (*Catalog, error) {
 		return nil, fmt.Errorf("load districts: %w", err)
 	}
 	return c, nil
+}
+
+// Provinces are the provinces of region and inspection zone (zero values:
+// any), ordered by code.
+func (c *Catalog) Provinces(region province.Region, zone int) []*province.Province {
+	ps := []*province.Province{}
+	for _, p := range c.provinceList {
+		if (region == "" || p.Region == region) && (zone == 0 || p.InspectionZone != nil && *p.InspectionZone == zone) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// ProvinceRow is the province with the code, nil when none has it.
+func (c *Catalog) ProvinceRow(code string) *province.Province { return c.provinceRows[code] }
+
+// Offices are the offices of kind (empty: all), the central office
+// first, then the provincial ones by province.
+func (c *Catalog) Offices(kind office.Kind) []*office.Office {
+	os := []*office.Office{}
+	for _, o := range c.officeList {
+		if kind == "" || o.Kind == kind {
+			os = append(os, o)
+		}
+	}
+	return os
+}
+
+// OfficeRow is the office with the code, nil when none has it.
+func (c *Catalog) OfficeRow(code string) *office.Office { return c.officeRows[code] }
+
+// OfficeRunning is the office that runs the province's part of the
+// network, nil for an unknown province.
+func (c *Catalog) OfficeRunning(province string) *office.Office {
+	return c.officeRows[c.provinces[province]]
 }
 
 // Province tells whether a province has the code.
