@@ -143,7 +143,11 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		return err
 	}
 	metrics := obs.NewMetrics()
-	api, err := graph.NewHandler(graph.NewResolver(db, catalog), graph.Options{
+	var reads sqlx.ExtContext = db
+	if cfg.PreparedStatements > 0 {
+		reads = postgres.NewPrepared(db, cfg.PreparedStatements)
+	}
+	api, err := graph.NewHandler(graph.NewResolver(db, reads, catalog), graph.Options{
 		Loader: loader.Config{
 			Wait: cfg.BatchWait, NoBatching: cfg.NoBatching, Observe: metrics.ObserveBatch,
 		},

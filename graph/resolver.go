@@ -1,5 +1,6 @@
-// Package graph is eilnet's GraphQL layer: gqlgen's generated executor and
-// thin resolvers that turn arguments into loader keys or store calls.
+// Package graph is eilnet's GraphQL layer: the executors (gqlgen's
+// generated one, and the lean one for queries) and thin resolvers that
+// turn arguments into loader keys or store calls.
 package graph
 
 import (
@@ -23,12 +24,13 @@ type Resolver struct {
 	Writes   *mutation.Service
 }
 
-// NewResolver wires the stores and the writes to db.
-func NewResolver(db *sqlx.DB, catalog *refdata.Catalog) *Resolver {
+// NewResolver wires the stores to reads (db itself, or db with prepared
+// statements: postgres.Prepared) and the writes to db.
+func NewResolver(db *sqlx.DB, reads sqlx.ExtContext, catalog *refdata.Catalog) *Resolver {
 	return &Resolver{
-		Stores:   loader.NewStores(db, catalog),
-		Searches: search.NewStore(db, catalog),
-		Summary:  summary.NewStore(db),
+		Stores:   loader.NewStores(reads, catalog),
+		Searches: search.NewStore(reads, catalog),
+		Summary:  summary.NewStore(reads),
 		Catalog:  catalog,
 		Writes:   mutation.New(db, catalog),
 	}

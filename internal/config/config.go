@@ -56,6 +56,9 @@ type Config struct {
 	// GQLGenExecutor answers queries with gqlgen's generated executor
 	// instead of the lean one (for the benchmark's comparison).
 	GQLGenExecutor bool
+	// PreparedStatements is how many distinct read statements stay
+	// prepared on each connection (0: none are).
+	PreparedStatements int
 	// RequestTimeout bounds a GraphQL request.
 	RequestTimeout time.Duration
 	// Debug reports each request's SQL in its response's extensions.
@@ -144,6 +147,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			"how long a loader waits for company for keys that were not announced with their level")
 		fs.BoolVar(&cfg.NoBatching, "no-batching", false,
 			"read every relation one parent at a time (the N+1 baseline, for benchmarks only)")
+		fs.IntVar(&cfg.PreparedStatements, "prepared-statements", 256,
+			"how many distinct read statements stay prepared on each database connection (0: none, e.g. behind a pooler in transaction mode)")
 		fs.BoolVar(&cfg.GQLGenExecutor, "gqlgen-executor", false,
 			"answer queries with gqlgen's generated executor instead of the lean one (for benchmarks only)")
 		fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second,

@@ -13,6 +13,7 @@ import (
 // served completes c with the defaults of serve's limits.
 func served(c Config) Config {
 	c.StatementTimeout = 35 * time.Second
+	c.PreparedStatements = 256
 	c.Limits = limits.Defaults()
 	c.MaxBodyBytes = 1 << 20
 	c.Introspection = true

@@ -24,6 +24,7 @@ import (
 	"eilnet/internal/limits"
 	"eilnet/internal/loader"
 	"eilnet/internal/obs"
+	"eilnet/internal/postgres"
 	"eilnet/internal/refdata"
 	"eilnet/internal/web"
 )
@@ -115,7 +116,7 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 func serve(tb testing.TB, db *dbtest.DB, catalog *refdata.Catalog, cfg limits.Config, opts Options) (string, http.Handler) {
 	tb.Helper()
 	metrics := obs.NewMetrics()
-	api, err := graph.NewHandler(graph.NewResolver(db.DB, catalog), graph.Options{
+	api, err := graph.NewHandler(graph.NewResolver(db.DB, postgres.NewPrepared(db.DB, 256), catalog), graph.Options{
 		Loader:        loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
 		MaxBodyBytes:  1 << 20,
 		Debug:         opts.Debug,

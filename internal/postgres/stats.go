@@ -136,6 +136,56 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	return c.pqConn.ExecContext(ctx, query, args)
 }
 
+// PrepareContext prepares query; the statement's runs are counted like
+// the connection's.
+func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	s, err := c.pqConn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	ps, ok := s.(pqStmt)
+	if !ok {
+		// COPY's statement (pq.CopyIn) runs only through Exec, uncounted.
+		return s, nil
+	}
+	return &stmt{ps}, nil
+}
+
+// pqStmt is what lib/pq's prepared statement implements.
+type pqStmt interface {
+	driver.Stmt
+	driver.StmtQueryContext
+	driver.StmtExecContext
+}
+
+type stmt struct {
+	pqStmt
+}
+
+func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	st := StatsFrom(ctx)
+	if st == nil {
+		return s.pqStmt.QueryContext(ctx, args)
+	}
+	start := time.Now()
+	rows, err := s.pqStmt.QueryContext(ctx, args)
+	if err != nil {
+		st.add(start)
+		return nil, err
+	}
+	return &rowsTimer{Rows: rows, stats: st, start: start}, nil
+}
+
+func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	st := StatsFrom(ctx)
+	if st == nil {
+		return s.pqStmt.ExecContext(ctx, args)
+	}
+	start := time.Now()
+	defer st.add(start)
+	return s.pqStmt.ExecContext(ctx, args)
+}
+
 // rowsTimer counts its statement when its rows are closed.
 type rowsTimer struct {
 	driver.Rows
