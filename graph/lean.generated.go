@@ -293,14 +293,14 @@ func (ec *executionContext) leanQuery(ctx context.Context, x *lean, f *graphql.C
 }
 
 func (ec *executionContext) lean_Award(ctx context.Context, x *lean, sel ast.SelectionSet, obj *award.Award) bool {
-	fields := x.collect(sel, awardImplementors)
+	s := x.collect(sel, awardImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Award")
@@ -341,6 +341,7 @@ func (ec *executionContext) lean_Award(ctx context.Context, x *lean, sel ast.Sel
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Award", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -350,14 +351,14 @@ func (ec *executionContext) lean_Award(ctx context.Context, x *lean, sel ast.Sel
 }
 
 func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast.SelectionSet, obj *complaint.Complaint) bool {
-	fields := x.collect(sel, complaintImplementors)
+	s := x.collect(sel, complaintImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Complaint")
@@ -376,11 +377,11 @@ func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast
 		case "description":
 			x.str(obj.Description)
 		case "filedAt":
-			if !x.scalar(ec.marshalNDateTime2timeᚐTime(ctx, f.Selections, obj.FiledAt)) {
+			if !x.scalar(ec.marshalNDateTime2timeᚐTime(leanField(ctx, "Complaint", f, false), f.Selections, obj.FiledAt)) {
 				nulled = true
 			}
 		case "resolvedAt":
-			ec.marshalODateTime2ᚖtimeᚐTime(ctx, f.Selections, obj.ResolvedAt).MarshalGQL(x)
+			ec.marshalODateTime2ᚖtimeᚐTime(leanField(ctx, "Complaint", f, false), f.Selections, obj.ResolvedAt).MarshalGQL(x)
 		case "province":
 			fctx, v, ok, valid := leanResolve(ctx, x, "Complaint", f, true, true,
 				nil, obj, func(ctx context.Context) (*province.Province, error) {
@@ -462,10 +463,11 @@ func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast
 		case "version":
 			x.int(obj.Version)
 		case "occurredAt":
-			ec.marshalODateTime2ᚖtimeᚐTime(ctx, f.Selections, obj.OccurredAt).MarshalGQL(x)
+			ec.marshalODateTime2ᚖtimeᚐTime(leanField(ctx, "Complaint", f, false), f.Selections, obj.OccurredAt).MarshalGQL(x)
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Complaint", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -475,14 +477,14 @@ func (ec *executionContext) lean_Complaint(ctx context.Context, x *lean, sel ast
 }
 
 func (ec *executionContext) lean_ComplaintBucket(ctx context.Context, x *lean, sel ast.SelectionSet, obj *complaint.Bucket) bool {
-	fields := x.collect(sel, complaintBucketImplementors)
+	s := x.collect(sel, complaintBucketImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("ComplaintBucket")
@@ -534,10 +536,11 @@ func (ec *executionContext) lean_ComplaintBucket(ctx context.Context, x *lean, s
 		case "resolvedCount":
 			x.int(obj.ResolvedCount)
 		case "medianDaysToResolve":
-			ec.marshalOFloat2ᚖfloat64(ctx, f.Selections, obj.MedianDaysToResolve).MarshalGQL(x)
+			ec.marshalOFloat2ᚖfloat64(leanField(ctx, "ComplaintBucket", f, false), f.Selections, obj.MedianDaysToResolve).MarshalGQL(x)
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "ComplaintBucket", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -547,14 +550,14 @@ func (ec *executionContext) lean_ComplaintBucket(ctx context.Context, x *lean, s
 }
 
 func (ec *executionContext) lean_ComplaintConnection(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.ComplaintConnection) bool {
-	fields := x.collect(sel, complaintConnectionImplementors)
+	s := x.collect(sel, complaintConnectionImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("ComplaintConnection")
@@ -613,6 +616,7 @@ func (ec *executionContext) lean_ComplaintConnection(ctx context.Context, x *lea
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "ComplaintConnection", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -622,14 +626,14 @@ func (ec *executionContext) lean_ComplaintConnection(ctx context.Context, x *lea
 }
 
 func (ec *executionContext) lean_ComplaintEdge(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.ComplaintEdge) bool {
-	fields := x.collect(sel, complaintEdgeImplementors)
+	s := x.collect(sel, complaintEdgeImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("ComplaintEdge")
@@ -642,6 +646,7 @@ func (ec *executionContext) lean_ComplaintEdge(ctx context.Context, x *lean, sel
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "ComplaintEdge", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -651,19 +656,19 @@ func (ec *executionContext) lean_ComplaintEdge(ctx context.Context, x *lean, sel
 }
 
 func (ec *executionContext) lean_ComplaintEvent(ctx context.Context, x *lean, sel ast.SelectionSet, obj *complaint.Event) bool {
-	fields := x.collect(sel, complaintEventImplementors)
+	s := x.collect(sel, complaintEventImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("ComplaintEvent")
 		case "at":
-			if !x.scalar(ec.marshalNDateTime2timeᚐTime(ctx, f.Selections, obj.At)) {
+			if !x.scalar(ec.marshalNDateTime2timeᚐTime(leanField(ctx, "ComplaintEvent", f, false), f.Selections, obj.At)) {
 				nulled = true
 			}
 		case "status":
@@ -679,6 +684,7 @@ func (ec *executionContext) lean_ComplaintEvent(ctx context.Context, x *lean, se
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "ComplaintEvent", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -688,14 +694,14 @@ func (ec *executionContext) lean_ComplaintEvent(ctx context.Context, x *lean, se
 }
 
 func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.SelectionSet, obj *factory.Factory) bool {
-	fields := x.collect(sel, factoryImplementors)
+	s := x.collect(sel, factoryImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Factory")
@@ -733,9 +739,9 @@ func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.S
 				x.str(*v)
 			}
 		case "latitude":
-			ec.marshalOFloat2ᚖfloat64(ctx, f.Selections, obj.Latitude).MarshalGQL(x)
+			ec.marshalOFloat2ᚖfloat64(leanField(ctx, "Factory", f, false), f.Selections, obj.Latitude).MarshalGQL(x)
 		case "longitude":
-			ec.marshalOFloat2ᚖfloat64(ctx, f.Selections, obj.Longitude).MarshalGQL(x)
+			ec.marshalOFloat2ᚖfloat64(leanField(ctx, "Factory", f, false), f.Selections, obj.Longitude).MarshalGQL(x)
 		case "workers":
 			if v := obj.Workers; v == nil {
 				x.null()
@@ -743,7 +749,7 @@ func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.S
 				x.int(*v)
 			}
 		case "registeredOn":
-			ec.marshalODate2ᚖtimeᚐTime(ctx, f.Selections, obj.RegisteredOn).MarshalGQL(x)
+			ec.marshalODate2ᚖtimeᚐTime(leanField(ctx, "Factory", f, false), f.Selections, obj.RegisteredOn).MarshalGQL(x)
 		case "governanceCertified":
 			x.bool(obj.GovernanceCertified)
 		case "operators":
@@ -776,6 +782,7 @@ func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.S
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Factory", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -785,14 +792,14 @@ func (ec *executionContext) lean_Factory(ctx context.Context, x *lean, sel ast.S
 }
 
 func (ec *executionContext) lean_FactoryConnection(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.FactoryConnection) bool {
-	fields := x.collect(sel, factoryConnectionImplementors)
+	s := x.collect(sel, factoryConnectionImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("FactoryConnection")
@@ -851,6 +858,7 @@ func (ec *executionContext) lean_FactoryConnection(ctx context.Context, x *lean,
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "FactoryConnection", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -860,14 +868,14 @@ func (ec *executionContext) lean_FactoryConnection(ctx context.Context, x *lean,
 }
 
 func (ec *executionContext) lean_FactoryEdge(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.FactoryEdge) bool {
-	fields := x.collect(sel, factoryEdgeImplementors)
+	s := x.collect(sel, factoryEdgeImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("FactoryEdge")
@@ -880,6 +888,7 @@ func (ec *executionContext) lean_FactoryEdge(ctx context.Context, x *lean, sel a
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "FactoryEdge", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -889,14 +898,14 @@ func (ec *executionContext) lean_FactoryEdge(ctx context.Context, x *lean, sel a
 }
 
 func (ec *executionContext) lean_Member(ctx context.Context, x *lean, sel ast.SelectionSet, obj *member.Member) bool {
-	fields := x.collect(sel, memberImplementors)
+	s := x.collect(sel, memberImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Member")
@@ -1057,6 +1066,7 @@ func (ec *executionContext) lean_Member(ctx context.Context, x *lean, sel ast.Se
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Member", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1066,14 +1076,14 @@ func (ec *executionContext) lean_Member(ctx context.Context, x *lean, sel ast.Se
 }
 
 func (ec *executionContext) lean_MemberConnection(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.MemberConnection) bool {
-	fields := x.collect(sel, memberConnectionImplementors)
+	s := x.collect(sel, memberConnectionImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("MemberConnection")
@@ -1132,6 +1142,7 @@ func (ec *executionContext) lean_MemberConnection(ctx context.Context, x *lean, 
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "MemberConnection", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1141,14 +1152,14 @@ func (ec *executionContext) lean_MemberConnection(ctx context.Context, x *lean, 
 }
 
 func (ec *executionContext) lean_MemberEdge(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.MemberEdge) bool {
-	fields := x.collect(sel, memberEdgeImplementors)
+	s := x.collect(sel, memberEdgeImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("MemberEdge")
@@ -1161,6 +1172,7 @@ func (ec *executionContext) lean_MemberEdge(ctx context.Context, x *lean, sel as
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "MemberEdge", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1170,14 +1182,14 @@ func (ec *executionContext) lean_MemberEdge(ctx context.Context, x *lean, sel as
 }
 
 func (ec *executionContext) lean_NetworkSummary(ctx context.Context, x *lean, sel ast.SelectionSet, obj *summary.Summary) bool {
-	fields := x.collect(sel, networkSummaryImplementors)
+	s := x.collect(sel, networkSummaryImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("NetworkSummary")
@@ -1204,6 +1216,7 @@ func (ec *executionContext) lean_NetworkSummary(ctx context.Context, x *lean, se
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "NetworkSummary", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1213,14 +1226,14 @@ func (ec *executionContext) lean_NetworkSummary(ctx context.Context, x *lean, se
 }
 
 func (ec *executionContext) lean_Office(ctx context.Context, x *lean, sel ast.SelectionSet, obj *office.Office) bool {
-	fields := x.collect(sel, officeImplementors)
+	s := x.collect(sel, officeImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Office")
@@ -1294,6 +1307,7 @@ func (ec *executionContext) lean_Office(ctx context.Context, x *lean, sel ast.Se
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Office", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1303,14 +1317,14 @@ func (ec *executionContext) lean_Office(ctx context.Context, x *lean, sel ast.Se
 }
 
 func (ec *executionContext) lean_PageInfo(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.PageInfo) bool {
-	fields := x.collect(sel, pageInfoImplementors)
+	s := x.collect(sel, pageInfoImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("PageInfo")
@@ -1333,6 +1347,7 @@ func (ec *executionContext) lean_PageInfo(ctx context.Context, x *lean, sel ast.
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "PageInfo", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1342,14 +1357,14 @@ func (ec *executionContext) lean_PageInfo(ctx context.Context, x *lean, sel ast.
 }
 
 func (ec *executionContext) lean_Province(ctx context.Context, x *lean, sel ast.SelectionSet, obj *province.Province) bool {
-	fields := x.collect(sel, provinceImplementors)
+	s := x.collect(sel, provinceImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Province")
@@ -1443,6 +1458,7 @@ func (ec *executionContext) lean_Province(ctx context.Context, x *lean, sel ast.
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Province", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1452,19 +1468,19 @@ func (ec *executionContext) lean_Province(ctx context.Context, x *lean, sel ast.
 }
 
 func (ec *executionContext) lean_SearchHit(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.SearchHit) bool {
-	fields := x.collect(sel, searchHitImplementors)
+	s := x.collect(sel, searchHitImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("SearchHit")
 		case "score":
-			if !x.scalar(ec.marshalNFloat2float64(ctx, f.Selections, obj.Score)) {
+			if !x.scalar(ec.marshalNFloat2float64(leanField(ctx, "SearchHit", f, false), f.Selections, obj.Score)) {
 				nulled = true
 			}
 		case "node":
@@ -1474,6 +1490,7 @@ func (ec *executionContext) lean_SearchHit(ctx context.Context, x *lean, sel ast
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "SearchHit", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1483,14 +1500,14 @@ func (ec *executionContext) lean_SearchHit(ctx context.Context, x *lean, sel ast
 }
 
 func (ec *executionContext) lean_SectorCount(ctx context.Context, x *lean, sel ast.SelectionSet, obj *summary.SectorCount) bool {
-	fields := x.collect(sel, sectorCountImplementors)
+	s := x.collect(sel, sectorCountImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("SectorCount")
@@ -1503,6 +1520,7 @@ func (ec *executionContext) lean_SectorCount(ctx context.Context, x *lean, sel a
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "SectorCount", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1512,14 +1530,14 @@ func (ec *executionContext) lean_SectorCount(ctx context.Context, x *lean, sel a
 }
 
 func (ec *executionContext) lean_Seminar(ctx context.Context, x *lean, sel ast.SelectionSet, obj *seminar.Seminar) bool {
-	fields := x.collect(sel, seminarImplementors)
+	s := x.collect(sel, seminarImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Seminar")
@@ -1536,11 +1554,11 @@ func (ec *executionContext) lean_Seminar(ctx context.Context, x *lean, sel ast.S
 				nulled = true
 			}
 		case "startsOn":
-			if !x.scalar(ec.marshalNDate2timeᚐTime(ctx, f.Selections, obj.StartsOn)) {
+			if !x.scalar(ec.marshalNDate2timeᚐTime(leanField(ctx, "Seminar", f, false), f.Selections, obj.StartsOn)) {
 				nulled = true
 			}
 		case "endsOn":
-			if !x.scalar(ec.marshalNDate2timeᚐTime(ctx, f.Selections, obj.EndsOn)) {
+			if !x.scalar(ec.marshalNDate2timeᚐTime(leanField(ctx, "Seminar", f, false), f.Selections, obj.EndsOn)) {
 				nulled = true
 			}
 		case "fiscalYear":
@@ -1611,6 +1629,7 @@ func (ec *executionContext) lean_Seminar(ctx context.Context, x *lean, sel ast.S
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Seminar", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1620,14 +1639,14 @@ func (ec *executionContext) lean_Seminar(ctx context.Context, x *lean, sel ast.S
 }
 
 func (ec *executionContext) lean_SeminarConnection(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.SeminarConnection) bool {
-	fields := x.collect(sel, seminarConnectionImplementors)
+	s := x.collect(sel, seminarConnectionImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("SeminarConnection")
@@ -1686,6 +1705,7 @@ func (ec *executionContext) lean_SeminarConnection(ctx context.Context, x *lean,
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "SeminarConnection", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1695,14 +1715,14 @@ func (ec *executionContext) lean_SeminarConnection(ctx context.Context, x *lean,
 }
 
 func (ec *executionContext) lean_SeminarEdge(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.SeminarEdge) bool {
-	fields := x.collect(sel, seminarEdgeImplementors)
+	s := x.collect(sel, seminarEdgeImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("SeminarEdge")
@@ -1715,6 +1735,7 @@ func (ec *executionContext) lean_SeminarEdge(ctx context.Context, x *lean, sel a
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "SeminarEdge", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)
@@ -1724,14 +1745,14 @@ func (ec *executionContext) lean_SeminarEdge(ctx context.Context, x *lean, sel a
 }
 
 func (ec *executionContext) lean_Viewer(ctx context.Context, x *lean, sel ast.SelectionSet, obj *model.Viewer) bool {
-	fields := x.collect(sel, viewerImplementors)
+	s := x.collect(sel, viewerImplementors)
 	start := x.open()
 	// A field that is null where the schema forbids makes the object
 	// null, once the other fields have reported their errors too.
 	nulled := false
-	for i := range fields {
-		f := &fields[i]
-		x.key(i, f.Alias)
+	for i := range s.fields {
+		f := &s.fields[i]
+		done := x.field(s, i)
 		switch f.Name {
 		case "__typename":
 			x.str("Viewer")
@@ -1752,6 +1773,7 @@ func (ec *executionContext) lean_Viewer(ctx context.Context, x *lean, sel ast.Se
 		default:
 			panic(fmt.Errorf("field %s.%s is not in the lean executor", "Viewer", f.Name))
 		}
+		done()
 	}
 	if nulled {
 		return x.invalid(start)

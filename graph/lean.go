@@ -28,8 +28,8 @@ import (
 // middleware around every resolver, errors with their paths, a null that
 // the schema forbids making its parent null. Mutations, subscriptions,
 // introspection and @defer stay with gqlgen's executor. The two must give
-// the same answers: the tests run the contract and golden queries through
-// both (TestLeanMatchesGQLGen).
+// the same answers: gqltest asks a twin server with gqlgen's executor every
+// query a test sends, and fails the test when the answers differ.
 
 // leanSchema serves queries with the lean executor and everything else
 // with gqlgen's.
@@ -94,7 +94,7 @@ func (ec *executionContext) leanOperation(ctx context.Context, sel ast.Selection
 		f := &fields[i]
 		ctx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: f.Name, Field: *f})
 		values[i] = ec.OperationContext.RootResolverMiddleware(ctx, func(ctx context.Context) (m graphql.Marshaler) {
-			x := &lean{ec: ec, sels: map[selectionKey][]graphql.CollectedField{}}
+			x := &lean{ec: ec, sels: map[selectionKey]leanSelection{}}
 			defer func() {
 				if r := recover(); r != nil {
 					fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: *f})
@@ -141,13 +141,8 @@ func (v leanValue) MarshalGQL(w io.Writer) { _, _ = w.Write(v) }
 type lean struct {
 	ec   *executionContext
 	buf  []byte
-	sels map[selectionKey][]graphql.CollectedField
-	args map[*graphql.CollectedField]leanArgs
-}
-
-type leanArgs struct {
-	args map[string]any
-	err  error
+	sels map[selectionKey]leanSelection
+	args map[*graphql.CollectedField]map[string]any
 }
 
 func (x *lean) Write(p []byte) (int, error) {
@@ -160,16 +155,47 @@ func (x *lean) WriteString(s string) (int, error) {
 	return len(s), nil
 }
 
+// leanSelection is the fields a selection selects of one type, and which
+// of them repeat the alias of an earlier one: gqlgen collects a union's
+// own __typename and a fragment's apart, executes both and writes the
+// first.
+type leanSelection struct {
+	fields []graphql.CollectedField
+	repeat []bool
+}
+
 // collect is the fields that sel selects of an object that satisfies
-// the given types, collected once per request.
-func (x *lean) collect(sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+// the given types, collected once per root field.
+func (x *lean) collect(sel ast.SelectionSet, satisfies []string) leanSelection {
 	key := selectionKey{&sel[0], len(sel), satisfies[0]}
-	fields, ok := x.sels[key]
+	s, ok := x.sels[key]
 	if !ok {
-		fields = graphql.CollectFields(x.ec.OperationContext, sel, satisfies)
-		x.sels[key] = fields
+		s.fields = graphql.CollectFields(x.ec.OperationContext, sel, satisfies)
+		for i := range s.fields {
+			for j := range i {
+				if s.fields[j].Alias == s.fields[i].Alias {
+					if s.repeat == nil {
+						s.repeat = make([]bool, len(s.fields))
+					}
+					s.repeat[i] = true
+					break
+				}
+			}
+		}
+		x.sels[key] = s
 	}
-	return fields
+	return s
+}
+
+// field starts the i-th field of s: its key, or, for a repeated alias,
+// nothing; done then drops what the field wrote.
+func (x *lean) field(s leanSelection, i int) (done func()) {
+	if s.repeat == nil || !s.repeat[i] {
+		x.key(i, s.fields[i].Alias)
+		return func() {}
+	}
+	mark := len(x.buf)
+	return func() { x.buf = x.buf[:mark] }
 }
 
 // open starts an object and returns where it starts in the answer.
@@ -269,20 +295,22 @@ func leanResolve[T any](ctx context.Context, x *lean, object string, f *graphql.
 	fctx = graphql.WithFieldContext(ctx, fc)
 	nonNull := f.Definition.Type.NonNull
 	if argsOf != nil {
-		a, seen := x.args[f]
+		args, seen := x.args[f]
 		if !seen {
-			a.args, a.err = argsOf(fctx, f.ArgumentMap(oc.Variables))
-			if x.args == nil {
-				x.args = map[*graphql.CollectedField]leanArgs{}
+			// Arguments refused are refused for each parent, at its path,
+			// as gqlgen reports them: only accepted ones are kept.
+			var err error
+			if args, err = argsOf(fctx, f.ArgumentMap(oc.Variables)); err != nil {
+				x.ec.Error(fctx, err)
+				x.null()
+				return fctx, v, false, !nonNull
 			}
-			x.args[f] = a
+			if x.args == nil {
+				x.args = map[*graphql.CollectedField]map[string]any{}
+			}
+			x.args[f] = args
 		}
-		if a.err != nil {
-			x.ec.Error(fctx, a.err)
-			x.null()
-			return fctx, v, false, !nonNull
-		}
-		fc.Args = a.args
+		fc.Args = args
 	}
 	// The children of the field see the context the resolver saw.
 	next := func(ctx context.Context) (any, error) {
@@ -295,7 +323,12 @@ func leanResolve[T any](ctx context.Context, x *lean, object string, f *graphql.
 			return x.ec.Directives.Access(ctx, obj, resolver, pol.roles, pol.officer, pol.silent)
 		}
 	}
-	res, err := oc.ResolverMiddleware(fctx, next)
+	res, err, panicked := resolveRecovered(fctx, oc, next)
+	if panicked != nil {
+		oc.Error(fctx, panicked)
+		x.null()
+		return fctx, v, false, !nonNull
+	}
 	if err != nil {
 		oc.Error(fctx, graphql.AddFieldLocationToError(fctx, err))
 		x.null()
@@ -315,4 +348,16 @@ func leanResolve[T any](ctx context.Context, x *lean, object string, f *graphql.
 		return fctx, v, false, !nonNull
 	}
 	return fctx, v, true, true
+}
+
+// resolveRecovered runs next through the field middleware; a panic is
+// recovered as gqlgen's ResolveField recovers it, into the field's error.
+func resolveRecovered(ctx context.Context, oc *graphql.OperationContext, next graphql.Resolver) (res any, err, panicked error) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = oc.Recover(ctx, r)
+		}
+	}()
+	res, err = oc.ResolverMiddleware(ctx, next)
+	return res, err, nil
 }

@@ -24,13 +24,15 @@ type Resolver struct {
 	Writes   *mutation.Service
 }
 
-// NewResolver wires the stores to reads (db itself, or db with prepared
-// statements: postgres.Prepared) and the writes to db.
+// NewResolver wires the stores of rows to reads (db itself, or db with
+// prepared statements: postgres.Prepared), and search, the summary and the
+// writes to db: their statements are planned for their values each time
+// (a search's pattern, the summary's optional filters).
 func NewResolver(db *sqlx.DB, reads sqlx.ExtContext, catalog *refdata.Catalog) *Resolver {
 	return &Resolver{
 		Stores:   loader.NewStores(reads, catalog),
-		Searches: search.NewStore(reads, catalog),
-		Summary:  summary.NewStore(reads),
+		Searches: search.NewStore(db, catalog),
+		Summary:  summary.NewStore(db),
 		Catalog:  catalog,
 		Writes:   mutation.New(db, catalog),
 	}

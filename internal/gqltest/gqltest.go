@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,6 +167,8 @@ type Response struct {
 	Data       json.RawMessage `json:"data"`
 	Errors     []Error         `json:"errors"`
 	Extensions map[string]any  `json:"extensions"`
+	// raw is the body as it came.
+	raw []byte
 }
 
 // Error is a GraphQL error.
@@ -222,19 +225,19 @@ func readOnly(query string) bool {
 }
 
 // comparable is what both executors must agree on in a response: its
-// status, data and errors, in any order (gqlgen's executor reports them
-// as its goroutines finish).
+// status, its data byte for byte, and its errors whole (locations too), in
+// any order (gqlgen's executor reports them as its goroutines finish).
 func comparable(r Response) string {
-	errs := make([]string, len(r.Errors))
-	for i, e := range r.Errors {
-		b, _ := json.Marshal(e)
-		errs[i] = string(b)
+	var body struct {
+		Errors []json.RawMessage `json:"errors"`
+	}
+	_ = json.Unmarshal(r.raw, &body)
+	errs := make([]string, len(body.Errors))
+	for i, e := range body.Errors {
+		errs[i] = string(e)
 	}
 	slices.Sort(errs)
-	var data any
-	_ = json.Unmarshal(r.Data, &data)
-	b, _ := json.Marshal(map[string]any{"status": r.Status, "data": data, "errors": errs})
-	return string(b)
+	return fmt.Sprintf("HTTP %d\ndata: %s\nerrors: %s", r.Status, r.Data, strings.Join(errs, "\n  "))
 }
 
 // Send posts query with vars and the given headers. It answers transport
@@ -283,7 +286,7 @@ func (s *Server) send(ctx context.Context, body []byte, header http.Header) (Res
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return Response{}, fmt.Errorf("response (HTTP %d) is not GraphQL JSON: %v\n%s", resp.StatusCode, err, raw)
 	}
-	r.Status = resp.StatusCode
+	r.Status, r.raw = resp.StatusCode, raw
 	return r, nil
 }
 

@@ -56,6 +56,7 @@ func (p *Plugin) GenerateCode(data *codegen.Data) error {
 		Funcs: template.FuncMap{
 			"kind":          kind,
 			"direct":        direct,
+			"ownContext":    ownContext,
 			"objectLike":    objectLike,
 			"leanFunc":      leanFunc,
 			"introspection": func(f *codegen.Field) bool { return strings.HasPrefix(f.Name, "__") },
@@ -123,6 +124,11 @@ func (d *leanData) reach(data *codegen.Data) error {
 			}
 		}
 		return nil
+	}
+	for _, dir := range data.AllDirectives {
+		if !dir.SkipRuntime && dir.IsLocation(ast.LocationField, ast.LocationInlineFragment, ast.LocationFragmentSpread) {
+			return fmt.Errorf("leangen: directive @%s runs on a query's fields, which the lean executor does not do; teach internal/leangen", dir.Name)
+		}
 	}
 	if err := visit(data.QueryRoot.Name); err != nil {
 		return err
@@ -212,4 +218,26 @@ func direct(t *config.TypeReference) string {
 		return "bool"
 	}
 	return ""
+}
+
+// ownContext tells whether gqlgen's marshaler of t reads the field's
+// context: a context marshaler (Float's, which reports NaN as the
+// field's error), or one that may answer null for a value, which it
+// reports at the field's path. The marshalers of String, ID, Int,
+// Boolean, of enums (by their names) and of types that marshal
+// themselves do neither, and are called with the object's context.
+func ownContext(t *config.TypeReference) bool {
+	if t.IsContext {
+		return true
+	}
+	if t.IsMarshaler || t.Marshaler == nil {
+		return false
+	}
+	if t.Marshaler.Pkg() != nil && t.Marshaler.Pkg().Path() == "github.com/99designs/gqlgen/graphql" {
+		switch t.Marshaler.Name() {
+		case "MarshalString", "MarshalID", "MarshalInt", "MarshalInt32", "MarshalInt64", "MarshalBoolean":
+			return false
+		}
+	}
+	return true
 }

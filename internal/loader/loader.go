@@ -188,8 +188,9 @@ type Loader[K comparable, V any] struct {
 // as soon as the last key of the level is added, so the timer only has to
 // outlast adding them: dataloadgen reads what it has when the timer fires,
 // and a level split that way costs a statement more (TestStatementBudget
-// saw 7 statements for the dashboard's 6 levels with
-// 10 ms, under the race detector with every package's tests running).
+// saw 7 statements for the dashboard's then 6 levels with 10 ms, under the
+// race detector with every package's tests running), and the rest of the
+// level waits for the timer.
 // Each level keeps a sleeping goroutine for this long.
 const levelWait = 100 * time.Millisecond
 
@@ -243,15 +244,6 @@ func (l *Loader[K, V]) Thunk(ctx context.Context, key K) func() (V, error) {
 		l.thunks[key] = thunk
 	}
 	return thunk
-}
-
-// LoadNow loads key as a level of its own, read at once: for a root
-// field, which knows it is alone.
-func (l *Loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
-	lv := NewLevel(ctx)
-	l.Prefetch(lv, key, nil)
-	lv.Flush()
-	return l.Load(ctx, key)
 }
 
 // Prefetch announces key as part of level lv, and, if then is not nil,

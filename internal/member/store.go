@@ -121,12 +121,14 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
 func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Member, error) {
+	ctx = page.Planned(ctx, q.Filter.Search)
 	c, ps := where(page.NewParams(parents, w), q.Filter)
 	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the members matching f for each parent of kind scope.
 func (s *Store) Count(ctx context.Context, scope string, parents []string, f Filter) (map[string]int, error) {
+	ctx = page.Planned(ctx, f.Search)
 	c, ps := where(page.Params{Parents: parents}, f)
 	return source.Count(ctx, s.db, scope, c, ps)
 }

@@ -75,6 +75,17 @@ func (c Conds) Where() string {
 	return "(" + strings.Join(c, ")\n  AND (") + ")"
 }
 
+// Planned is ctx for the statements of a list searched for text (search
+// not empty): planned for their pattern each time, not prepared
+// (postgres.Unprepared), since the pattern decides which index is worth
+// reading.
+func Planned(ctx context.Context, search string) context.Context {
+	if search == "" {
+		return ctx
+	}
+	return postgres.Unprepared(ctx)
+}
+
 // SortKey is the expression a list is ordered by, before the id.
 type SortKey struct {
 	// Expr is the SQL expression; an index must exist on exactly it.

@@ -20,8 +20,10 @@ import (
 //
 // The texts are constants of the domain packages assembled by which
 // filters, scope and order a list has, so there are few; the most recently
-// used size of them stay prepared. Writes go through db itself, in their
-// transactions; QueryRowx (which the stores' reads do not use) is not
+// used size of them stay prepared. Statements whose plan depends on their
+// values are not prepared: text searches (Unprepared), the search store's
+// and the summary's (wired to db itself). Writes go through db itself, in
+// their transactions; QueryRowx (which the stores' reads do not use) is not
 // prepared either.
 type Prepared struct {
 	*sqlx.DB
@@ -30,8 +32,8 @@ type Prepared struct {
 
 // prepared is a prepared statement and whether the cache has let it go.
 // Rows being read keep a closed statement alive (database/sql holds it
-// for them); only a query started on it after that fails, and is retried
-// with the statement prepared again.
+// for them); only a query started on it after that fails, and is run
+// unprepared instead.
 type prepared struct {
 	*sqlx.Stmt
 	gone atomic.Bool
@@ -68,27 +70,40 @@ func (p *Prepared) stmt(ctx context.Context, query string) (*prepared, error) {
 	return s, nil
 }
 
-// run runs query with the prepared statement, once more if the cache
-// closed it meanwhile.
-func run[R any](ctx context.Context, p *Prepared, query string, do func(*prepared) (R, error)) (R, error) {
-	for {
-		s, err := p.stmt(ctx, query)
-		if err != nil {
-			var none R
-			return none, err
-		}
-		r, err := do(s)
-		if err != nil && s.gone.Load() {
-			continue
-		}
-		return r, err
+// run runs query with the prepared statement, or unprepared (plain) when
+// the cache closed the statement meanwhile or the request marked its
+// statements Unprepared.
+func run[R any](ctx context.Context, p *Prepared, query string, do func(*prepared) (R, error), plain func() (R, error)) (R, error) {
+	if ctx.Value(unpreparedKey{}) != nil {
+		return plain()
 	}
+	s, err := p.stmt(ctx, query)
+	if err != nil {
+		var none R
+		return none, err
+	}
+	r, err := do(s)
+	if err != nil && s.gone.Load() {
+		return plain()
+	}
+	return r, err
+}
+
+type unpreparedKey struct{}
+
+// Unprepared marks ctx's statements to be planned for their values each
+// time: a text search, whose pattern decides whether an index is worth
+// reading, which a generic plan cannot know.
+func Unprepared(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unpreparedKey{}, true)
 }
 
 func (p *Prepared) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return run(ctx, p, query, func(s *prepared) (*sql.Rows, error) { return s.QueryContext(ctx, args...) })
+	return run(ctx, p, query, func(s *prepared) (*sql.Rows, error) { return s.QueryContext(ctx, args...) },
+		func() (*sql.Rows, error) { return p.DB.QueryContext(ctx, query, args...) })
 }
 
 func (p *Prepared) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
-	return run(ctx, p, query, func(s *prepared) (*sqlx.Rows, error) { return s.QueryxContext(ctx, args...) })
+	return run(ctx, p, query, func(s *prepared) (*sqlx.Rows, error) { return s.QueryxContext(ctx, args...) },
+		func() (*sqlx.Rows, error) { return p.DB.QueryxContext(ctx, query, args...) })
 }

@@ -65,8 +65,8 @@ func openCounted(dsn string) (*sqlx.DB, error) {
 
 // oneRoundTrip makes lib/pq send a statement with parameters in one round
 // trip (Parse, Bind and Execute together) instead of two (a Parse and
-// Describe first, to learn the parameter types): a dashboard request's six
-// statements cost six round trips and six implicit transactions less. The
+// Describe first, to learn the parameter types): each statement costs a
+// round trip and an implicit transaction less. The
 // server infers the parameter types either way. A DSN that names
 // binary_parameters keeps its own choice. It is set on the parsed
 // configuration, not appended to the DSN, which a trailing "password=" or
