@@ -36,9 +36,9 @@ check:
 generate:
 	$(GO) generate ./...
 
-# Loads demo databases of scale 1 and 10 and measures eilnet against its
+# Loads demo databases of scale 1 and 10 and measures eilnet against itself with gqlgen's executor, its
 # N+1 baseline, PostGraphile (installed with npm) and the raw-SQL minimum;
-# writes docs/benchmarks.md. Takes about twenty-five minutes.
+# writes docs/benchmarks.md. Takes about thirty-five minutes.
 bench: build
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/rakyll/hey@v0.1.5
 	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench
