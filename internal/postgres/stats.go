@@ -113,12 +113,22 @@ type conn struct {
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return countedQuery(ctx, func() (driver.Rows, error) { return c.pqConn.QueryContext(ctx, query, args) })
+}
+
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return countedExec(ctx, func() (driver.Result, error) { return c.pqConn.ExecContext(ctx, query, args) })
+}
+
+// countedQuery runs query, counting it in ctx's Stats (if any) when its
+// rows are read or closed.
+func countedQuery(ctx context.Context, query func() (driver.Rows, error)) (driver.Rows, error) {
 	s := StatsFrom(ctx)
 	if s == nil {
-		return c.pqConn.QueryContext(ctx, query, args)
+		return query()
 	}
 	start := time.Now()
-	rows, err := c.pqConn.QueryContext(ctx, query, args)
+	rows, err := query()
 	if err != nil {
 		s.add(start)
 		return nil, err
@@ -126,14 +136,15 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	return &rowsTimer{Rows: rows, stats: s, start: start}, nil
 }
 
-func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+// countedExec runs exec, counting it in ctx's Stats (if any).
+func countedExec(ctx context.Context, exec func() (driver.Result, error)) (driver.Result, error) {
 	s := StatsFrom(ctx)
 	if s == nil {
-		return c.pqConn.ExecContext(ctx, query, args)
+		return exec()
 	}
 	start := time.Now()
 	defer s.add(start)
-	return c.pqConn.ExecContext(ctx, query, args)
+	return exec()
 }
 
 // PrepareContext prepares query; the statement's runs are counted like
@@ -163,27 +174,11 @@ type stmt struct {
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	st := StatsFrom(ctx)
-	if st == nil {
-		return s.pqStmt.QueryContext(ctx, args)
-	}
-	start := time.Now()
-	rows, err := s.pqStmt.QueryContext(ctx, args)
-	if err != nil {
-		st.add(start)
-		return nil, err
-	}
-	return &rowsTimer{Rows: rows, stats: st, start: start}, nil
+	return countedQuery(ctx, func() (driver.Rows, error) { return s.pqStmt.QueryContext(ctx, args) })
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	st := StatsFrom(ctx)
-	if st == nil {
-		return s.pqStmt.ExecContext(ctx, args)
-	}
-	start := time.Now()
-	defer st.add(start)
-	return s.pqStmt.ExecContext(ctx, args)
+	return countedExec(ctx, func() (driver.Result, error) { return s.pqStmt.ExecContext(ctx, args) })
 }
 
 // rowsTimer counts its statement when its rows are closed.

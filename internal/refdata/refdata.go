@@ -57,20 +57,11 @@ func Load(ctx context.Context, db sqlx.ExtContext) (*Catalog, error) {
 	if c.officeList, err = office.NewStore(db).List(ctx, ""); err != nil {
 		return nil, fmt.Errorf("load offices: %w", err)
 	}
+	// Every province has exactly one office (Bangkok's is OPS).
 	for _, o := range c.officeList {
 		c.officeRows[o.Code] = o
-	}
-	var offices []struct {
-		Code     string `db:"code"`
-		Province string `db:"province_code"`
-	}
-	// Every province has exactly one office (Bangkok's is OPS).
-	if err := sqlx.SelectContext(ctx, db, &offices, `SELECT code, province_code FROM offices`); err != nil {
-		return nil, fmt.Errorf("load offices: %w", err)
-	}
-	for _, o := range offices {
-		c.offices[o.Code] = o.Province
-		c.provinces[o.Province] = o.Code
+		c.offices[o.Code] = o.ProvinceCode
+		c.provinces[o.ProvinceCode] = o.Code
 	}
 	var zones []int
 	if err := sqlx.SelectContext(ctx, db, &zones, `SELECT zone FROM inspection_zones`); err != nil {
