@@ -15,6 +15,7 @@ import (
 	"eilnet/internal/member"
 	"eilnet/internal/office"
 	"eilnet/internal/page"
+	"eilnet/internal/postgres"
 	"eilnet/internal/province"
 	"eilnet/internal/refdata"
 	"eilnet/internal/seminar"
@@ -250,9 +251,13 @@ type connKind[F, O any, Q, QF comparable, T, C any] struct {
 	parts        func(Q) (QF, page.KeyKind)
 	implementors []string
 	edges        []string
-	page         func(*loader.Loaders) *loader.Loader[loader.PageKey[Q], *page.Page[T]]
-	count        func(*loader.Loaders) *loader.Loader[loader.CountKey[QF], int]
-	wrap         func(model.Conn[T]) *C
+	// rowTypes are the implementors of the row type; omitting are the
+	// columns a page need not read, given the fields selected on its rows.
+	rowTypes []string
+	omitting func(fields []string) postgres.Omit
+	page     func(*loader.Loaders) *loader.Loader[loader.PageKey[Q], *page.Page[T]]
+	count    func(*loader.Loaders) *loader.Loader[loader.CountKey[QF], int]
+	wrap     func(model.Conn[T]) *C
 	// narrow, if set, applies the access policy to a query.
 	narrow func(ctx context.Context, scope string, q *Q)
 }
@@ -262,6 +267,7 @@ var (
 		UnmarshalMemberFilter, UnmarshalMemberOrder, (*Resolver).memberQuery,
 		func(q member.Query) (member.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
 		memberConnectionImplementors, memberEdgeImplementors,
+		memberImplementors, member.Omitting,
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[member.Query], *page.Page[*member.Member]] {
 			return l.MemberPage
 		},
@@ -274,6 +280,7 @@ var (
 		UnmarshalFactoryFilter, UnmarshalFactoryOrder, (*Resolver).factoryQuery,
 		func(q factory.Query) (factory.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
 		factoryConnectionImplementors, factoryEdgeImplementors,
+		factoryImplementors, factory.Omitting,
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[factory.Query], *page.Page[*factory.Factory]] {
 			return l.FactoryPage
 		},
@@ -286,6 +293,7 @@ var (
 		UnmarshalComplaintFilter, UnmarshalComplaintOrder, (*Resolver).complaintQuery,
 		func(q complaint.Query) (complaint.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
 		complaintConnectionImplementors, complaintEdgeImplementors,
+		complaintImplementors, complaint.Omitting,
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[complaint.Query], *page.Page[*complaint.Complaint]] {
 			return l.ComplaintPage
 		},
@@ -300,6 +308,7 @@ var (
 		UnmarshalSeminarFilter, UnmarshalSeminarOrder, (*Resolver).seminarQuery,
 		func(q seminar.Query) (seminar.Filter, page.KeyKind) { return q.Filter, q.Order.SortKey().Kind },
 		seminarConnectionImplementors, seminarEdgeImplementors,
+		seminarImplementors, seminar.Omitting,
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey[seminar.Query], *page.Page[*seminar.Seminar]] {
 			return l.SeminarPage
 		},
@@ -316,6 +325,7 @@ var (
 // look-ahead, whichever comes first) and shared by both.
 type connPlan[Q, QF comparable, T any] struct {
 	q     Q
+	omit  postgres.Omit
 	qf    QF
 	kind  page.KeyKind
 	first *int
@@ -367,21 +377,23 @@ func (k *connKind[F, O, Q, QF, T, C]) plan(ctx context.Context, r *Resolver, sco
 		if k.narrow != nil {
 			k.narrow(ctx, scope, &pl.q)
 		}
+		k.selection(ctx, r, f.Selections, pl)
 		pl.qf, pl.kind = k.parts(pl.q)
 		if pl.after == nil {
 			var p loader.PageKey[Q]
 			var n loader.CountKey[QF]
-			if p, n, pl.err = loader.NewKeys(loader.For(ctx), scope, "", pl.q, pl.qf, pl.kind, pl.first, nil); pl.err != nil {
+			if p, n, pl.err = loader.NewKeys(loader.For(ctx), scope, "", pl.q, pl.omit, pl.qf, pl.kind, pl.first, nil); pl.err != nil {
 				return pl
 			}
 			pl.list, pl.counted = p.List, n.Of
 		}
-		k.selection(ctx, r, f.Selections, pl)
 		return pl
 	})
 }
 
-// selection reads what sel, a connection's selection, asks for.
+// selection reads what sel, a connection's selection, asks for: the
+// page, the count, and the fields of the rows, whose columns alone the
+// page reads.
 func (k *connKind[F, O, Q, QF, T, C]) selection(ctx context.Context, r *Resolver, sel ast.SelectionSet, pl *connPlan[Q, QF, T]) {
 	oc := graphql.GetOperationContext(ctx)
 	caller := access.From(ctx)
@@ -409,6 +421,13 @@ func (k *connKind[F, O, Q, QF, T, C]) selection(ctx context.Context, r *Resolver
 			}
 		}
 	}
+	var fields []string
+	for _, s := range rows {
+		for _, f := range graphql.CollectFields(oc, s, k.rowTypes) {
+			fields = append(fields, f.Name)
+		}
+	}
+	pl.omit = k.omitting(fields)
 	if len(rows) > 0 {
 		pl.then = func(lv *loader.Level, pg *page.Page[T]) {
 			for _, s := range rows {
@@ -473,7 +492,7 @@ func (c connRel[P, F, O, Q, QF, T, C]) keys(l *loader.Loaders, pl *connPlan[Q, Q
 	if pl.list != nil {
 		return loader.PageKey[Q]{List: pl.list, Parent: parent}, loader.CountKey[QF]{Of: pl.counted, Parent: parent}, nil
 	}
-	return loader.NewKeys(l, c.scope, parent, pl.q, pl.qf, pl.kind, pl.first, pl.after)
+	return loader.NewKeys(l, c.scope, parent, pl.q, pl.omit, pl.qf, pl.kind, pl.first, pl.after)
 }
 
 // resolve is the field's resolver: the connection of obj, loaded. The

@@ -108,7 +108,7 @@ func planCases(ctx context.Context, db *sqlx.DB, catalog *refdata.Catalog) ([]pl
 	factories := func(scope, parent string, f factory.Filter, o factory.Order) func(context.Context, *explainer) error {
 		return func(ctx context.Context, e *explainer) error {
 			s := factory.NewStore(e, catalog)
-			if _, err := s.List(ctx, scope, []string{parent}, factory.Query{Filter: f, Order: o}, w); err != nil {
+			if _, err := s.List(ctx, scope, []string{parent}, factory.Query{Filter: f, Order: o}, 0, w); err != nil {
 				return err
 			}
 			_, err := s.Count(ctx, scope, []string{parent}, f)
@@ -118,7 +118,7 @@ func planCases(ctx context.Context, db *sqlx.DB, catalog *refdata.Catalog) ([]pl
 	members := func(scope, parent string, f member.Filter) func(context.Context, *explainer) error {
 		return func(ctx context.Context, e *explainer) error {
 			s := member.NewStore(e)
-			if _, err := s.List(ctx, scope, []string{parent}, member.Query{Filter: f, Order: member.DefaultOrder}, w); err != nil {
+			if _, err := s.List(ctx, scope, []string{parent}, member.Query{Filter: f, Order: member.DefaultOrder}, 0, w); err != nil {
 				return err
 			}
 			_, err := s.Count(ctx, scope, []string{parent}, f)
@@ -128,7 +128,7 @@ func planCases(ctx context.Context, db *sqlx.DB, catalog *refdata.Catalog) ([]pl
 	complaints := func(scope, parent string, f complaint.Filter) func(context.Context, *explainer) error {
 		return func(ctx context.Context, e *explainer) error {
 			s := complaint.NewStore(e)
-			if _, err := s.List(ctx, scope, []string{parent}, complaint.Query{Filter: f, Order: complaint.DefaultOrder}, w); err != nil {
+			if _, err := s.List(ctx, scope, []string{parent}, complaint.Query{Filter: f, Order: complaint.DefaultOrder}, 0, w); err != nil {
 				return err
 			}
 			_, err := s.Count(ctx, scope, []string{parent}, f)
@@ -138,7 +138,7 @@ func planCases(ctx context.Context, db *sqlx.DB, catalog *refdata.Catalog) ([]pl
 	seminars := func(f seminar.Filter) func(context.Context, *explainer) error {
 		return func(ctx context.Context, e *explainer) error {
 			s := seminar.NewStore(e)
-			if _, err := s.List(ctx, seminar.ScopeAll, []string{""}, seminar.Query{Filter: f, Order: seminar.DefaultOrder}, w); err != nil {
+			if _, err := s.List(ctx, seminar.ScopeAll, []string{""}, seminar.Query{Filter: f, Order: seminar.DefaultOrder}, 0, w); err != nil {
 				return err
 			}
 			_, err := s.Count(ctx, seminar.ScopeAll, []string{""}, f)

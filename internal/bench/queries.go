@@ -331,7 +331,7 @@ func compareChildPages(ctx context.Context, rep *report, db *sqlx.DB, catalog *r
 	store := factory.NewStore(db, catalog)
 	q := factory.Query{Order: factory.Order{Field: factory.ByWorkers, Direction: page.Desc}}
 	lateral := func() error {
-		_, err := store.List(ctx, factory.ScopeProvince, provinces, q, page.Window{First: 5})
+		_, err := store.List(ctx, factory.ScopeProvince, provinces, q, 0, page.Window{First: 5})
 		return err
 	}
 	window := func() error {

@@ -20,22 +20,28 @@ type Store struct {
 // NewStore returns a Store reading through db.
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-// columns are a complaint's select list.
+// columns are a complaint's select list. Always read: the id; filed_at, the
+// sort key; handled_by, which the access policy decides by. The others only
+// when a field that shows them is selected (postgres.Column.For).
 var columns = postgres.Columns[Complaint]{
 	{Expr: "c.id", Field: func(c *Complaint) any { return &c.ID }},
-	{Expr: "c.reference_no", Field: func(c *Complaint) any { return &c.ReferenceNo }},
-	{Expr: "c.category", Field: func(c *Complaint) any { return &c.Category }},
-	{Expr: "c.status", Field: func(c *Complaint) any { return &c.Status }},
-	{Expr: "c.description", Field: func(c *Complaint) any { return &c.Description }},
+	{Expr: "c.reference_no", Field: func(c *Complaint) any { return &c.ReferenceNo }, For: []string{"referenceNo"}},
+	{Expr: "c.category", Field: func(c *Complaint) any { return &c.Category }, For: []string{"category"}},
+	{Expr: "c.status", Field: func(c *Complaint) any { return &c.Status }, For: []string{"status"}},
+	{Expr: "c.description", Field: func(c *Complaint) any { return &c.Description }, For: []string{"description"}},
 	{Expr: "c.filed_at", Field: func(c *Complaint) any { return &c.FiledAt }},
-	{Expr: "c.resolved_at", Field: func(c *Complaint) any { return &c.ResolvedAt }},
-	{Expr: "c.province_code", Field: func(c *Complaint) any { return &c.ProvinceCode }},
-	{Expr: "c.factory_id", Field: func(c *Complaint) any { return &c.FactoryID }},
+	{Expr: "c.resolved_at", Field: func(c *Complaint) any { return &c.ResolvedAt }, For: []string{"resolvedAt"}},
+	{Expr: "c.province_code", Field: func(c *Complaint) any { return &c.ProvinceCode }, For: []string{"province"}},
+	{Expr: "c.factory_id", Field: func(c *Complaint) any { return &c.FactoryID }, For: []string{"factory"}},
 	{Expr: "c.handled_by", Field: func(c *Complaint) any { return &c.HandledBy }},
-	{Expr: "c.filed_by", Field: func(c *Complaint) any { return &c.FiledBy }},
-	{Expr: "c.occurred_at", Field: func(c *Complaint) any { return &c.OccurredAt }},
-	{Expr: "c.version", Field: func(c *Complaint) any { return &c.Version }},
+	{Expr: "c.filed_by", Field: func(c *Complaint) any { return &c.FiledBy }, For: []string{"filedBy"}},
+	{Expr: "c.occurred_at", Field: func(c *Complaint) any { return &c.OccurredAt }, For: []string{"occurredAt"}},
+	{Expr: "c.version", Field: func(c *Complaint) any { return &c.Version }, For: []string{"version"}},
 }
+
+// Omitting are the columns of a complaint that none of fields, the GraphQL fields
+// selected on a page's rows, reads.
+func Omitting(fields []string) postgres.Omit { return columns.Omitting(fields) }
 
 var byIDs = `SELECT ` + columns.List() + `
 FROM complaints c
@@ -137,10 +143,10 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
-func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Complaint, error) {
+func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, omit postgres.Omit, w page.Window) (map[string][]*Complaint, error) {
 	ctx = page.Planned(ctx, q.Filter.Search)
 	c, ps := where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
+	return page.List(ctx, s.db, source, scope, omit, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the complaints matching f for each parent of kind scope.

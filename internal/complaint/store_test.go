@@ -41,7 +41,7 @@ func TestFilterPlans(t *testing.T) {
 // plan, evaluated) on every row.
 func TestOnlyGivenFilters(t *testing.T) {
 	unfiltered, _ := where(page.Params{}, Filter{})
-	sql := source.PageQuery(ScopeFactory, DefaultOrder.SortKey(), page.Desc, unfiltered, false)
+	sql := source.PageQuery(ScopeFactory, source.Columns, DefaultOrder.SortKey(), page.Desc, unfiltered, false)
 	if got := regexp.MustCompile(`:[a-z_]+`).FindAllString(sql, -1); !slices.Equal(got, []string{":parents", ":limit"}) {
 		t.Errorf("an unfiltered page reads the parameters %q, not only its parents and limit:\n%s", got, sql)
 	}
@@ -52,5 +52,18 @@ func TestOnlyGivenFilters(t *testing.T) {
 	sql = source.CountQuery(ScopeAll, one)
 	if strings.Contains(sql, "IS NULL") || !strings.Contains(sql, "c.category = :category") {
 		t.Errorf("the count by category is not one plain condition:\n%s", sql)
+	}
+}
+
+// A page reads the columns of the fields selected on its rows, and those
+// every row needs (id, sort key, the office the access policy decides
+// by): not the description a dashboard's list never shows.
+func TestPageReadsSelectedColumns(t *testing.T) {
+	cs := columns.Without(Omitting([]string{"referenceNo", "category", "status", "filedAt", "__typename"}))
+	if got, want := cs.List(), "c.id, c.reference_no, c.category, c.status, c.filed_at, c.handled_by"; got != want {
+		t.Errorf("the columns of a dashboard's complaint list are %s, want %s", got, want)
+	}
+	if got := columns.Without(Omitting([]string{"filedBy", "factory"})).List(); !strings.Contains(got, "c.filed_by") || !strings.Contains(got, "c.factory_id") {
+		t.Errorf("relations selected, but their keys are not read: %s", got)
 	}
 }

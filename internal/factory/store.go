@@ -24,22 +24,28 @@ func NewStore(db sqlx.ExtContext, districts search.Districts) *Store {
 	return &Store{db: db, districts: districts}
 }
 
-// columns are a factory's select list.
+// columns are a factory's select list. Always read: the id; name, workers
+// and registered_on, the sort keys. The others only when a field that shows
+// them is selected (postgres.Column.For).
 var columns = postgres.Columns[Factory]{
 	{Expr: "f.id", Field: func(f *Factory) any { return &f.ID }},
-	{Expr: "f.registration_no", Field: func(f *Factory) any { return &f.RegistrationNo }},
+	{Expr: "f.registration_no", Field: func(f *Factory) any { return &f.RegistrationNo }, For: []string{"registrationNo"}},
 	{Expr: "f.name", Field: func(f *Factory) any { return &f.Name }},
-	{Expr: "f.type_code", Field: func(f *Factory) any { return &f.TypeCode }},
-	{Expr: "f.category", Field: func(f *Factory) any { return &f.Category }},
-	{Expr: "f.status", Field: func(f *Factory) any { return &f.Status }},
-	{Expr: "f.province_code", Field: func(f *Factory) any { return &f.ProvinceCode }},
-	{Expr: `(SELECT d.name_th FROM districts d WHERE d.code = f.district_code) AS district`, Field: func(f *Factory) any { return &f.District }},
-	{Expr: "f.latitude", Field: func(f *Factory) any { return &f.Latitude }},
-	{Expr: "f.longitude", Field: func(f *Factory) any { return &f.Longitude }},
+	{Expr: "f.type_code", Field: func(f *Factory) any { return &f.TypeCode }, For: []string{"typeCode"}},
+	{Expr: "f.category", Field: func(f *Factory) any { return &f.Category }, For: []string{"category"}},
+	{Expr: "f.status", Field: func(f *Factory) any { return &f.Status }, For: []string{"status"}},
+	{Expr: "f.province_code", Field: func(f *Factory) any { return &f.ProvinceCode }, For: []string{"province"}},
+	{Expr: `(SELECT d.name_th FROM districts d WHERE d.code = f.district_code) AS district`, Field: func(f *Factory) any { return &f.District }, For: []string{"district"}},
+	{Expr: "f.latitude", Field: func(f *Factory) any { return &f.Latitude }, For: []string{"latitude"}},
+	{Expr: "f.longitude", Field: func(f *Factory) any { return &f.Longitude }, For: []string{"longitude"}},
 	{Expr: "f.workers", Field: func(f *Factory) any { return &f.Workers }},
 	{Expr: "f.registered_on", Field: func(f *Factory) any { return &f.RegisteredOn }},
-	{Expr: "f.governance_certified", Field: func(f *Factory) any { return &f.GovernanceCertified }},
+	{Expr: "f.governance_certified", Field: func(f *Factory) any { return &f.GovernanceCertified }, For: []string{"governanceCertified"}},
 }
+
+// Omitting are the columns of a factory that none of fields, the GraphQL fields
+// selected on a page's rows, reads.
+func Omitting(fields []string) postgres.Omit { return columns.Omitting(fields) }
 
 var byIDs = `SELECT ` + columns.List() + `
 FROM factories f
@@ -134,10 +140,10 @@ func (s *Store) where(p page.Params, f Filter) (page.Conds, params) {
 
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
-func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Factory, error) {
+func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, omit postgres.Omit, w page.Window) (map[string][]*Factory, error) {
 	ctx = page.Planned(ctx, q.Filter.Search)
 	c, ps := s.where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
+	return page.List(ctx, s.db, source, scope, omit, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the factories matching f for each parent of kind scope.

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"eilnet/internal/page"
+	"eilnet/internal/postgres"
 )
 
 // A List is what the pages of one connection field of a query share: the
@@ -15,8 +16,11 @@ import (
 // that a key is a pointer and a parent, cheap to hash and compare however
 // large the query.
 type List[Q comparable] struct {
-	Scope  string
-	Query  Q
+	Scope string
+	Query Q
+	// Omit are the columns that no field selected on the rows reads: not
+	// part of the list's identity, which its cursors carry.
+	Omit   postgres.Omit
 	Window page.Window
 }
 
@@ -49,9 +53,10 @@ func Intern[V comparable](l *Loaders, v V) *V {
 
 // NewKeys validates a connection's first and after arguments for the list
 // q of parent in scope, whose sort key is of kind k, and answers the keys of
-// its page and of its count (by q's filter f).
-func NewKeys[Q, F comparable](l *Loaders, scope, parent string, q Q, f F, k page.KeyKind, first *int, after *string) (PageKey[Q], CountKey[F], error) {
-	key := PageKey[Q]{&List[Q]{Scope: scope, Query: q}, parent}
+// its page, read without the columns of omit, and of its count (by q's
+// filter f).
+func NewKeys[Q, F comparable](l *Loaders, scope, parent string, q Q, omit postgres.Omit, f F, k page.KeyKind, first *int, after *string) (PageKey[Q], CountKey[F], error) {
+	key := PageKey[Q]{&List[Q]{Scope: scope, Query: q, Omit: omit}, parent}
 	w, err := page.NewWindow(first, after, key.list, k)
 	if err != nil {
 		return PageKey[Q]{}, CountKey[F]{}, err
@@ -61,7 +66,7 @@ func NewKeys[Q, F comparable](l *Loaders, scope, parent string, q Q, f F, k page
 	return key, CountKey[F]{Intern(l, Counted[F]{scope, f}), parent}, nil
 }
 
-type lister[Q comparable, T any] func(ctx context.Context, scope string, parents []string, q Q, w page.Window) (map[string][]*T, error)
+type lister[Q comparable, T any] func(ctx context.Context, scope string, parents []string, q Q, omit postgres.Omit, w page.Window) (map[string][]*T, error)
 
 // pages makes the batch function of a page loader: one statement per group
 // of keys with the same scope, query and window, run concurrently.
@@ -80,7 +85,7 @@ func pages[Q comparable, T any](list lister[Q, T], key func(Q, *T) (string, int6
 		for g, ps := range parents {
 			r := &result{}
 			results[g] = r
-			wg.Go(func() { r.rows, r.err = list(ctx, g.Scope, ps, g.Query, g.Window) })
+			wg.Go(func() { r.rows, r.err = list(ctx, g.Scope, ps, g.Query, g.Omit, g.Window) })
 		}
 		wg.Wait()
 

@@ -20,18 +20,25 @@ type Store struct {
 // NewStore returns a Store reading through db.
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-// columns are a member's select list.
+// columns are a member's select list. Always read: the id; full_name and
+// joined_on, the sort keys; office_code, which the access policy decides by.
+// The others only when a field that shows them is selected
+// (postgres.Column.For).
 var columns = postgres.Columns[Member]{
 	{Expr: "m.id", Field: func(m *Member) any { return &m.ID }},
 	{Expr: "m.full_name", Field: func(m *Member) any { return &m.FullName }},
-	{Expr: "m.sector", Field: func(m *Member) any { return &m.Sector }},
+	{Expr: "m.sector", Field: func(m *Member) any { return &m.Sector }, For: []string{"sector"}},
 	{Expr: "m.joined_on", Field: func(m *Member) any { return &m.JoinedOn }},
-	{Expr: "m.province_code", Field: func(m *Member) any { return &m.ProvinceCode }},
+	{Expr: "m.province_code", Field: func(m *Member) any { return &m.ProvinceCode }, For: []string{"province"}},
 	{Expr: "m.office_code", Field: func(m *Member) any { return &m.OfficeCode }},
-	{Expr: "m.factory_id", Field: func(m *Member) any { return &m.FactoryID }},
-	{Expr: "m.phone", Field: func(m *Member) any { return &m.Phone }},
-	{Expr: "m.email", Field: func(m *Member) any { return &m.Email }},
+	{Expr: "m.factory_id", Field: func(m *Member) any { return &m.FactoryID }, For: []string{"factory"}},
+	{Expr: "m.phone", Field: func(m *Member) any { return &m.Phone }, For: []string{"phone"}},
+	{Expr: "m.email", Field: func(m *Member) any { return &m.Email }, For: []string{"email"}},
 }
+
+// Omitting are the columns of a member that none of fields, the GraphQL fields
+// selected on a page's rows, reads.
+func Omitting(fields []string) postgres.Omit { return columns.Omitting(fields) }
 
 var byIDs = `SELECT ` + columns.List() + `
 FROM members m
@@ -120,10 +127,10 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
-func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Member, error) {
+func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, omit postgres.Omit, w page.Window) (map[string][]*Member, error) {
 	ctx = page.Planned(ctx, q.Filter.Search)
 	c, ps := where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
+	return page.List(ctx, s.db, source, scope, omit, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the members matching f for each parent of kind scope.

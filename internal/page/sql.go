@@ -118,8 +118,9 @@ func NewParams(parents []string, w Window) Params {
 // PageQuery is the statement that reads a page of every parent of kind
 // scope with the conditions conds, sorted by key in direction dir, after
 // the cursor of the parameters when hasAfter. It answers the parent's key
-// as column "parent" before the row's columns.
-func (s Source[T]) PageQuery(scope string, key SortKey, dir Direction, conds Conds, hasAfter bool) string {
+// as column "parent" before the columns of cs, the row's columns without
+// those the page's selection does not read.
+func (s Source[T]) PageQuery(scope string, cs postgres.Columns[T], key SortKey, dir Direction, conds Conds, hasAfter bool) string {
 	sc := s.Scopes[scope]
 	order, after := key.Expr+" ASC, "+s.ID+" ASC", ">"
 	if dir == Desc {
@@ -130,7 +131,7 @@ func (s Source[T]) PageQuery(scope string, key SortKey, dir Direction, conds Con
 	return `SELECT p.key AS parent, t.*
 FROM unnest(CAST(:parents AS text[])) AS p(key)
 CROSS JOIN LATERAL (
-    SELECT ` + s.Columns.List() + `
+    SELECT ` + cs.List() + `
     FROM ` + s.From + ` ` + sc.Join + `
     WHERE (` + sc.Where + `)` + conds.SQL() + `
     ORDER BY ` + order + `
@@ -151,13 +152,14 @@ FROM unnest(CAST(:parents AS text[])) AS p(key)`
 }
 
 // List runs src's page query for scope, sorted by key in direction dir,
-// reading window w with the conditions conds and parameters arg, and groups
-// the rows by parent.
-func List[T any](ctx context.Context, db sqlx.ExtContext, src Source[T], scope string, key SortKey, dir Direction,
+// reading window w with the conditions conds and parameters arg, without
+// the columns of omit, and groups the rows by parent.
+func List[T any](ctx context.Context, db sqlx.ExtContext, src Source[T], scope string, omit postgres.Omit, key SortKey, dir Direction,
 	w Window, conds Conds, arg any) (map[string][]*T, error) {
 	out := make(map[string][]*T)
 	var parent string
-	err := src.Columns.Select(ctx, db, src.PageQuery(scope, key, dir, conds, w.HasAfter), arg, []any{&parent},
+	cs := src.Columns.Without(omit)
+	err := cs.Select(ctx, db, src.PageQuery(scope, cs, key, dir, conds, w.HasAfter), arg, []any{&parent},
 		func(t *T) { out[parent] = append(out[parent], t) })
 	return out, err
 }

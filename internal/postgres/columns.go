@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -21,6 +22,42 @@ type Columns[T any] []Column[T]
 type Column[T any] struct {
 	Expr  string
 	Field func(*T) any
+	// For are the GraphQL fields of T's type that read the column: a
+	// statement whose rows serve none of them leaves it out (Omitting).
+	// Without For the column is always read: the id, and what more than
+	// one field needs, such as a sort key (every cursor holds it) or what
+	// the access policy decides by.
+	For []string
+}
+
+// Omit is a set of columns left out of a select list, by their position
+// (a Columns has at most 64): the zero Omit reads every column.
+type Omit uint64
+
+// Omitting is the set of columns that none of fields, the GraphQL fields a
+// statement's rows serve, reads.
+func (cs Columns[T]) Omitting(fields []string) Omit {
+	var o Omit
+	for i, c := range cs {
+		if len(c.For) > 0 && !slices.ContainsFunc(c.For, func(f string) bool { return slices.Contains(fields, f) }) {
+			o |= 1 << i
+		}
+	}
+	return o
+}
+
+// Without is cs without the columns of o.
+func (cs Columns[T]) Without(o Omit) Columns[T] {
+	if o == 0 {
+		return cs
+	}
+	out := make(Columns[T], 0, len(cs))
+	for i, c := range cs {
+		if o&(1<<i) == 0 {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // List is the columns as a select list.

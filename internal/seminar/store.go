@@ -19,20 +19,26 @@ type Store struct {
 // NewStore returns a Store reading through db.
 func NewStore(db sqlx.ExtContext) *Store { return &Store{db: db} }
 
-// columns are a seminar's select list.
+// columns are a seminar's select list. Always read: the id; starts_on, the
+// sort key. The others only when a field that shows them is selected
+// (postgres.Column.For).
 var columns = postgres.Columns[Seminar]{
 	{Expr: "s.id", Field: func(s *Seminar) any { return &s.ID }},
-	{Expr: "s.title", Field: func(s *Seminar) any { return &s.Title }},
-	{Expr: "s.kind", Field: func(s *Seminar) any { return &s.Kind }},
-	{Expr: "s.mode", Field: func(s *Seminar) any { return &s.Mode }},
+	{Expr: "s.title", Field: func(s *Seminar) any { return &s.Title }, For: []string{"title"}},
+	{Expr: "s.kind", Field: func(s *Seminar) any { return &s.Kind }, For: []string{"kind"}},
+	{Expr: "s.mode", Field: func(s *Seminar) any { return &s.Mode }, For: []string{"mode"}},
 	{Expr: "s.starts_on", Field: func(s *Seminar) any { return &s.StartsOn }},
-	{Expr: "s.ends_on", Field: func(s *Seminar) any { return &s.EndsOn }},
-	{Expr: "s.fiscal_year", Field: func(s *Seminar) any { return &s.FiscalYear }},
-	{Expr: "s.venue", Field: func(s *Seminar) any { return &s.Venue }},
-	{Expr: "s.organizer_code", Field: func(s *Seminar) any { return &s.OrganizerCode }},
-	{Expr: "s.province_code", Field: func(s *Seminar) any { return &s.ProvinceCode }},
-	{Expr: "s.topics", Field: func(s *Seminar) any { return &s.TopicList }},
+	{Expr: "s.ends_on", Field: func(s *Seminar) any { return &s.EndsOn }, For: []string{"endsOn"}},
+	{Expr: "s.fiscal_year", Field: func(s *Seminar) any { return &s.FiscalYear }, For: []string{"fiscalYear"}},
+	{Expr: "s.venue", Field: func(s *Seminar) any { return &s.Venue }, For: []string{"venue"}},
+	{Expr: "s.organizer_code", Field: func(s *Seminar) any { return &s.OrganizerCode }, For: []string{"organizer"}},
+	{Expr: "s.province_code", Field: func(s *Seminar) any { return &s.ProvinceCode }, For: []string{"province"}},
+	{Expr: "s.topics", Field: func(s *Seminar) any { return &s.TopicList }, For: []string{"topics"}},
 }
+
+// Omitting are the columns of a seminar that none of fields, the GraphQL fields
+// selected on a page's rows, reads.
+func Omitting(fields []string) postgres.Omit { return columns.Omitting(fields) }
 
 var byIDs = `SELECT ` + columns.List() + `
 FROM seminars s
@@ -90,10 +96,10 @@ func where(p page.Params, f Filter) (page.Conds, params) {
 
 // List reads window w of the list q for each parent of kind scope, and
 // answers each parent's rows (one more than the window when more follow).
-func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, w page.Window) (map[string][]*Seminar, error) {
+func (s *Store) List(ctx context.Context, scope string, parents []string, q Query, omit postgres.Omit, w page.Window) (map[string][]*Seminar, error) {
 	ctx = page.Planned(ctx, q.Filter.Search)
 	c, ps := where(page.NewParams(parents, w), q.Filter)
-	return page.List(ctx, s.db, source, scope, q.Order.SortKey(), q.Order.Direction, w, c, ps)
+	return page.List(ctx, s.db, source, scope, omit, q.Order.SortKey(), q.Order.Direction, w, c, ps)
 }
 
 // Count counts the seminars matching f for each parent of kind scope.
