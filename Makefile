@@ -41,8 +41,11 @@ generate:
 	$(GO) generate ./...
 
 # Loads demo databases of scale 1 and 10 and measures eilnet against itself with gqlgen's executor, its
-# N+1 baseline, PostGraphile (installed with npm) and the raw-SQL minimum;
-# writes docs/benchmarks.md. Takes about thirty-five minutes.
+# N+1 baseline, PostGraphile (installed with npm), the raw-SQL minimum and
+# the server of revision BASELINE (built from git); writes
+# docs/benchmarks.md. Takes about fifty minutes.
+# BASELINE is the last revision before the lean read path.
+BASELINE ?= 6e597d7
 bench: build
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/rakyll/hey@v0.1.5
-	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench
+	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench --baseline $(BASELINE)

@@ -44,7 +44,8 @@ var (
 	extra    = flag.String("flags", "", "extra flags for the measured eilnet server (space-separated)")
 	loads    = flag.Bool("loads", true, "run the loads (false: only the query plans)")
 	peer     = flag.Bool("peer", true, "also measure PostGraphile side by side (at the first scale; installs it with npm)")
-	rounds   = flag.Int("rounds", 3, "interleaved rounds of the side-by-side comparison")
+	rounds   = flag.Int("rounds", 3, "interleaved rounds of the side-by-side comparisons")
+	baseline = flag.String("baseline", "", "also measure the server built from this git revision side by side (at the first scale)")
 )
 
 func main() {
@@ -135,6 +136,12 @@ func run(ctx context.Context) error {
 		}
 		if i == 0 && *peer {
 			if err := comparePeers(ctx, rep, db, name, scale); err != nil {
+				db.Close()
+				return err
+			}
+		}
+		if i == 0 && *baseline != "" {
+			if err := compareBaseline(ctx, rep, admin, db, catalog, scale); err != nil {
 				db.Close()
 				return err
 			}
@@ -249,7 +256,12 @@ type process struct {
 // start serves database. The load runs as an ADMIN without a budget: the
 // benchmark measures the server, not its rate limits.
 func start(ctx context.Context, database string, port int, flags ...string) (*process, error) {
-	create := exec.CommandContext(ctx, *eilnet, "apikey", "create", "--role", "ADMIN",
+	return startBinary(ctx, *eilnet, database, port, flags...)
+}
+
+// startBinary serves database with the eilnet binary bin, as start does.
+func startBinary(ctx context.Context, bin, database string, port int, flags ...string) (*process, error) {
+	create := exec.CommandContext(ctx, bin, "apikey", "create", "--role", "ADMIN",
 		"--name", fmt.Sprintf("bench-%d", time.Now().UnixNano()))
 	create.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
 	key, err := create.Output()
@@ -257,7 +269,7 @@ func start(ctx context.Context, database string, port int, flags ...string) (*pr
 		return nil, fmt.Errorf("create an API key: %w", err)
 	}
 	args := append([]string{"serve", "--port", strconv.Itoa(port), "--debug", "--rate-budget", "ADMIN=0"}, flags...)
-	cmd := exec.CommandContext(ctx, *eilnet, args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
