@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 
 	"eilnet/graph"
 	"eilnet/internal/access"
+	"eilnet/internal/apperr"
 	"eilnet/internal/config"
 	"eilnet/internal/idempotency"
 	"eilnet/internal/loader"
@@ -59,7 +61,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	pool := postgres.Pool{
+		MaxConns: cfg.DBMaxConns, MaxIdleConns: cfg.DBMaxIdleConns,
+		ConnMaxIdleTime: cfg.DBConnMaxIdleTime, ConnMaxLifetime: cfg.DBConnMaxLifetime,
+		ConnectTimeout: cfg.ConnectTimeout,
+	}
+	if cfg.Command != config.Serve {
+		pool = postgres.DefaultPool
+		pool.ConnectTimeout = cfg.ConnectTimeout
+	}
+	db, err := postgres.OpenPool(ctx, cfg.DatabaseURL, pool)
 	if err != nil {
 		return err
 	}
@@ -88,17 +99,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	db.Close()
 	// The serving connections get statement_timeout, a backstop behind the
-	// request deadline; migrating and seeding may take longer.
+	// request deadline, and lock_timeout, so that a locked table holds no
+	// connection for long; migrating and seeding may take longer.
 	dsn := cfg.DatabaseURL
 	if cfg.StatementTimeout > 0 {
 		dsn = postgres.WithSetting(dsn, "statement_timeout", fmt.Sprint(cfg.StatementTimeout.Milliseconds()))
 	}
-	serving, err := postgres.Open(ctx, dsn)
+	if cfg.LockTimeout > 0 {
+		dsn = postgres.WithSetting(dsn, "lock_timeout", fmt.Sprint(cfg.LockTimeout.Milliseconds()))
+	}
+	serving, err := postgres.OpenPool(ctx, dsn, pool)
 	if err != nil {
 		return err
 	}
 	defer serving.Close()
-	return serve(ctx, cfg, serving, log)
+	// /readyz asks through a connection of its own, so that it does not
+	// queue behind requests for the pool's.
+	probe, err := postgres.OpenPool(ctx, dsn, postgres.Pool{MaxConns: 1, MaxIdleConns: 1, ConnectTimeout: cfg.ConnectTimeout})
+	if err != nil {
+		return err
+	}
+	defer probe.Close()
+	return serve(ctx, cfg, serving, probe, log)
 }
 
 // apiKey creates, revokes or lists API keys.
@@ -137,7 +159,11 @@ func registerOperations(ctx context.Context, db *sqlx.DB, files []string, stdout
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger) error {
+// answerGrace is how long requests cancelled at the shutdown timeout have
+// to write their answer.
+const answerGrace = 2 * time.Second
+
+func serve(ctx context.Context, cfg config.Config, db, probe *sqlx.DB, log *slog.Logger) error {
 	catalog, err := refdata.Load(ctx, db)
 	if err != nil {
 		return err
@@ -164,11 +190,19 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		return err
 	}
 	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, cfg.KeyCacheTTL, time.Now)
+	// Requests run under a context of their own, which the end of
+	// --shutdown-timeout cancels with a cause they answer.
+	base, stopRequests := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopRequests(nil)
+	draining := &atomic.Bool{}
 	srv := &http.Server{
-		Handler: web.NewHandler(api, db, web.Options{
-			Log: log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout, Authenticate: auth.Caller,
+		Handler: web.NewHandler(api, probe, web.Options{
+			Log: log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout, Authenticate: auth.Caller, Draining: draining,
+			MetricsElsewhere: cfg.MetricsAddr != "",
 		}),
+		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.ReadTimeout,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -177,8 +211,18 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		return err
 	}
 	log.Info("listening", "addr", ln.Addr().String())
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	if cfg.MetricsAddr != "" {
+		metricsLn, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		log.Info("serving metrics", "addr", metricsLn.Addr().String())
+		metricsSrv := &http.Server{Handler: metrics.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: cfg.ReadTimeout}
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+		defer metricsSrv.Close()
+	}
 	go idempotency.PurgeEvery(ctx, db, time.Hour, log)
 
 	select {
@@ -186,11 +230,26 @@ func serve(ctx context.Context, cfg config.Config, db *sqlx.DB, log *slog.Logger
 		return err
 	case <-ctx.Done():
 	}
+	// Not ready any more, but still serving: a load balancer has the
+	// drain period to stop sending requests here before the listener
+	// closes.
+	draining.Store(true)
+	log.Info("draining: /readyz answers 503", "period", cfg.DrainPeriod.String())
+	time.Sleep(cfg.DrainPeriod)
 	log.Info("shutting down; finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// The requests still running are told to stop, and given a moment
+		// to answer so (SERVICE_UNAVAILABLE) before their connections close.
+		log.Warn("requests still running at the shutdown timeout: answering them SERVICE_UNAVAILABLE")
+		stopRequests(apperr.ErrShuttingDown)
+		answered, cancel := context.WithTimeout(context.Background(), answerGrace)
+		defer cancel()
+		if err := srv.Shutdown(answered); err != nil {
+			srv.Close()
+			return fmt.Errorf("shutdown: %w", err)
+		}
 	}
 	log.Info("stopped")
 	return nil

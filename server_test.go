@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +62,10 @@ func env(vars map[string]string) func(string) string {
 // is called) and returns run's error.
 func startServer(t *testing.T, databaseURL string, args ...string) (string, func() error) {
 	t.Helper()
+	// Tests stop their servers without a load balancer to drain.
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--drain-period") }) {
+		args = append(args, "--drain-period", "0")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := newLogWatch()
 	done := make(chan error, 1)

@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -189,15 +191,26 @@ func TestMetrics(t *testing.T) {
 	dashboard, _ := contractQuery(t, "dashboard_overview")
 	s.Query(t, dashboard, nil)
 	s.Query(t, `query Broken { provinces { nope } }`, nil)
-	status, body := gqltest.Get(t, s.URL+"/metrics")
+	// Anonymous callers' operation names take no label value of their
+	// own, however valid: junk names cannot use the bounded set up.
+	for i := range 3 {
+		s.As("").Query(t, fmt.Sprintf(`query Junk%d { __typename }`, i), nil)
+	}
+	if status, _ := gqltest.Get(t, s.URL+"/metrics"); status != http.StatusUnauthorized {
+		t.Errorf("/metrics without a key: HTTP %d, want 401", status)
+	}
+	status, body := s.Get(t, "/metrics")
 	if status != 200 {
 		t.Fatalf("/metrics: HTTP %d", status)
+	}
+	if strings.Contains(body, `operation="Junk`) || !strings.Contains(body, `eilnet_graphql_requests_total{operation="other",outcome="ok"} 3`) {
+		t.Errorf("anonymous operation names took label values:\n%s", body)
 	}
 	for _, want := range []string{
 		`eilnet_graphql_requests_total{operation="DashboardOverview",outcome="ok"} 1`,
 		`eilnet_graphql_requests_total{operation="anonymous",outcome="GRAPHQL_VALIDATION_FAILED"} 1`,
 		`eilnet_graphql_request_duration_seconds_count{operation="DashboardOverview"} 1`,
-		`eilnet_sql_statements_per_request_count 2`,
+		`eilnet_sql_statements_per_request_count 5`,
 		`eilnet_loader_batch_size_sum{loader="factory_pages"} 77`,
 		`eilnet_loader_batch_size_sum{loader="complaint_pages"} 385`,
 		`go_goroutines`,

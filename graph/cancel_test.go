@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +104,33 @@ func TestDisconnectCancelsSQL(t *testing.T) {
 	s.Query(t, factoryQuery, nil).MustData(t, &data)
 	if len(data.Factories.Nodes) != 3 {
 		t.Errorf("after the disconnect: %+v", data)
+	}
+}
+
+// A request whose context ends before its operation runs (its deadline
+// passed while its body arrived, or the client went away while it was
+// parsed) is answered TIMEOUT, not with a panic.
+func TestContextEndedBeforeExecution(t *testing.T) {
+	var logs bytes.Buffer
+	s := gqltest.NewServer(t, dbtest.Seeded(t), gqltest.Options{Log: slog.New(slog.NewJSONHandler(&logs, nil))})
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	gone, leave := context.WithCancel(context.Background())
+	leave()
+	for name, ctx := range map[string]context.Context{"deadline passed": expired, "client gone": gone} {
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/query", strings.NewReader(`{"query": "{ provinces { code } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.Handler.ServeHTTP(rec, req)
+		var resp struct {
+			Data   json.RawMessage
+			Errors []struct{ Extensions struct{ Code string } }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) != 1 || resp.Errors[0].Extensions.Code != "TIMEOUT" {
+			t.Errorf("%s: HTTP %d %s", name, rec.Code, rec.Body)
+		}
+	}
+	if strings.Contains(logs.String(), "panic") || strings.Count(logs.String(), "client went away") != 1 {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }

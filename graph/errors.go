@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"eilnet/internal/apperr"
+	"eilnet/internal/postgres"
 )
 
 // presentError is the one place where errors become what clients see:
@@ -58,6 +59,11 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 	}
 	// The SQL of a request that runs out of time is cancelled and fails
 	// with PostgreSQL's own error; the request's context tells why.
+	if cause, ok := errors.AsType[*apperr.Error](context.Cause(ctx)); ok && ctx.Err() != nil {
+		gqlErr.Message = cause.Message
+		gqlErr.Extensions = map[string]any{"code": string(cause.Code)}
+		return gqlErr
+	}
 	switch ctx.Err() {
 	case context.DeadlineExceeded:
 		gqlErr.Message = "the request took longer than the server allows"
@@ -66,8 +72,22 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 	case context.Canceled:
 		log.WarnContext(ctx, "client went away before the answer", "path", gqlErr.Path.String(), "err", err)
 	default:
+		// A database that cannot be reached or is restarting is not a
+		// fault of the request, nor of the server's code.
+		if postgres.Unavailable(err) {
+			log.WarnContext(ctx, "database unavailable", "path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = "the database is not available now; try again shortly"
+			gqlErr.Extensions = map[string]any{"code": string(apperr.ServiceUnavailable)}
+			gqlErr.Err = nil
+			return gqlErr
+		}
 		log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 	}
+	return internal(gqlErr)
+}
+
+// internal is what a client sees of a fault of the server: where, not what.
+func internal(gqlErr *gqlerror.Error) *gqlerror.Error {
 	return &gqlerror.Error{
 		Message:    "internal error",
 		Path:       gqlErr.Path,

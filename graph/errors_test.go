@@ -67,6 +67,15 @@ func TestBadInput(t *testing.T) {
 			map[string]any{"fy": "last year"}, "GRAPHQL_VALIDATION_FAILED", 422},
 		{"missing variable", `query($reg: String!) { factory(registrationNo: $reg) { name } }`, nil, "GRAPHQL_VALIDATION_FAILED", 422},
 		{"unknown enum value", `{ members(filter: {sector: ACADEMIC}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", 422},
+		// PostgreSQL's text cannot hold U+0000: the request is refused,
+		// naming the input, before any statement fails on it.
+		{"NUL in a registration number", `{ factory(registrationNo: "a\u0000") { name } }`, nil, "BAD_USER_INPUT", 200},
+		{"NUL in a reference number", `{ complaint(referenceNo: "2567/\u0000") { status } }`, nil, "BAD_USER_INPUT", 200},
+		{"NUL in an office code", `{ office(code: "PIO-\u000040") { code } }`, nil, "BAD_USER_INPUT", 200},
+		{"NUL in a filter", `{ factories(filter: {search: "ศิลา\u0000"}) { totalCount } }`, nil, "BAD_USER_INPUT", 200},
+		{"NUL in a variable", `query($t: String!) { search(text: $t) { score } }`, map[string]any{"t": "x\x00"}, "BAD_USER_INPUT", 200},
+		{"NUL in an input", `mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`,
+			map[string]any{"i": map[string]any{"category": "ODOR", "description": "กลิ่น\x00", "provinceCode": "40"}}, "BAD_USER_INPUT", 200},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -79,6 +88,9 @@ func TestBadInput(t *testing.T) {
 			}
 			if got := resp.Errors[0].Code(); got != c.code {
 				t.Errorf("code %q (%s), want %q", got, resp.Errors[0].Message, c.code)
+			}
+			if strings.HasPrefix(c.name, "NUL") && resp.Errors[0].Field() == "" {
+				t.Errorf("the error names no input field: %+v", resp.Errors[0])
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
@@ -29,6 +30,8 @@ type guard struct {
 	cfg     limits.Config
 	costs   *limits.Costs
 	budgets *limits.Budgets
+	// writes counts each caller's mutation fields, apart from budgets.
+	writes *limits.Budgets
 	// persisted holds the queries clients sent with their hash (Apollo's
 	// automatic persisted queries).
 	persisted graphql.Cache[string]
@@ -40,6 +43,7 @@ type guard struct {
 	// withdrawn).
 	operations func(ctx context.Context, hash string) (string, error)
 	registered sync.Map
+	log        *slog.Logger
 }
 
 var _ interface {
@@ -72,23 +76,57 @@ func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	if _, known := g.parsed.Get(ctx, p.Query); known {
 		return nil
 	}
+	// A caller whose budget is spent gets nothing parsed: a request
+	// refused for its shape costs too (refusalCost), so refused requests
+	// cannot be sent for free.
+	caller := access.From(ctx)
+	budget := g.cfg.Budget[caller.Role]
+	if budget > 0 {
+		if u := g.budgets.Standing(caller.Owner(), budget); u.Remaining <= 0 {
+			meterFrom(ctx).record(u)
+			retry := int(time.Until(u.ResetAt).Seconds()) + 1
+			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
+				"this minute's budget is spent; try again in %d s", retry)
+		}
+	}
+	refuse := func(err *gqlerror.Error) *gqlerror.Error {
+		if budget > 0 {
+			meterFrom(ctx).record(g.budgets.Charge(caller.Owner(), budget, refusalCost(p.Query)))
+		}
+		return err
+	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, g.cfg.MaxTokens)
 	if err != nil {
 		if strings.Contains(err.Error(), "exceeded token limit") {
-			return requestError(apperr.QueryTooComplex, nil, "the query has more than %d tokens", g.cfg.MaxTokens)
+			return refuse(requestError(apperr.QueryTooComplex, nil, "the query has more than %d tokens", g.cfg.MaxTokens))
 		}
-		// The executor parses it again and reports the syntax error.
+		// The executor parses it again and reports the syntax error; the
+		// parse has cost the caller all the same.
+		refuse(nil)
 		return nil
 	}
 	if err := g.cfg.CheckShape(doc); err != nil {
 		if limits.IsCycle(err) {
 			e := gqlerror.Errorf("%s", err.Error())
 			errcode.Set(e, errcode.ValidationFailed)
-			return e
+			return refuse(e)
 		}
-		return gqlerror.WrapPath(nil, err)
+		return refuse(gqlerror.WrapPath(nil, err))
 	}
 	return nil
+}
+
+// refusalCost is what a request refused for its size or shape costs its
+// caller: a point per 100 bytes of query, the parsing it took.
+func refusalCost(query string) int { return max(1, len(query)/100) }
+
+// rateLimited refuses a request of cost when the caller's standing u
+// cannot pay for it.
+func rateLimited(cost int, u limits.Usage) *gqlerror.Error {
+	retry := int(time.Until(u.ResetAt).Seconds()) + 1
+	return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
+		"the query costs %d points and %d of this minute's budget are left; try again in %d s",
+		cost, u.Remaining, retry)
 }
 
 // resolvePersisted fills in the text of a query sent by its hash alone, or
@@ -148,8 +186,17 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 		return requestError(apperr.BadRequest, map[string]any{"allow": "POST"},
 			"only queries may be sent with GET; send %ss as a POST", rc.Operation.Operation)
 	}
+	if err := nulFree(rc); err != nil {
+		return err
+	}
 	caller := access.From(ctx)
 	m := meterFrom(ctx)
+	if writes := limits.Writes(rc.Operation); writes > 0 {
+		if g.cfg.MaxWrites > 0 && writes > g.cfg.MaxWrites {
+			return requestError(apperr.QueryTooComplex, map[string]any{"writes": writes, "limit": g.cfg.MaxWrites},
+				"the mutation writes %d times; the limit is %d per request", writes, g.cfg.MaxWrites)
+		}
+	}
 	cost := g.costs.Of(rc.Operation, rc.Variables)
 	if limit := g.cfg.MaxCost[caller.Role]; limit > 0 && cost > limit {
 		u := g.standing(caller)
@@ -159,18 +206,23 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 			"the query costs %d points, more than the %d a %s caller may ask for at once; ask for fewer items (first) or fewer fields",
 			cost, limit, caller.Role)
 	}
-	budget := g.cfg.Budget[caller.Role]
-	if budget <= 0 {
+	if budget := g.cfg.Budget[caller.Role]; budget > 0 {
+		usage, ok := g.budgets.Spend(caller.Owner(), budget, cost)
+		m.record(usage)
+		if !ok {
+			return rateLimited(cost, usage)
+		}
+	} else {
 		m.record(limits.Usage{Requested: cost, Remaining: -1})
-		return nil
 	}
-	usage, ok := g.budgets.Spend(caller.Owner(), budget, cost)
-	m.record(usage)
-	if !ok {
-		retry := int(time.Until(usage.ResetAt).Seconds()) + 1
-		return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
-			"the query costs %d points and %d of this minute's budget are left; try again in %d s",
-			cost, usage.Remaining, retry)
+	// Writes are counted last, once nothing else refuses the request.
+	if writes, budget := limits.Writes(rc.Operation), g.cfg.WriteBudget[caller.Role]; writes > 0 && budget > 0 {
+		if u, ok := g.writes.Spend(caller.Owner(), budget, writes); !ok {
+			retry := int(time.Until(u.ResetAt).Seconds()) + 1
+			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
+				"%d of this minute's %d writes are left, and the mutation writes %d times; try again in %d s",
+				u.Remaining, budget, writes, retry)
+		}
 	}
 	return nil
 }

@@ -64,6 +64,9 @@ func abuses() []abuse {
 		post("deep nesting", deep, nil, 422, "QUERY_TOO_COMPLEX"),
 		post("alias bomb", "{ "+repeat("a#: provinces { code }", 1000, " ")+" }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("fragment bomb", fragmentBomb, nil, 422, "QUERY_TOO_COMPLEX"),
+		// Fragments no operation spreads are validated all the same.
+		post("unused fragment", "fragment F on Province {"+strings.Repeat(" code", 9985)+" } { viewer { role } }", nil, 422, "QUERY_TOO_COMPLEX"),
+		post("unused fragment bomb", strings.TrimSuffix(fragmentBomb, "{ provinces { ...F40 } }")+"{ viewer { role } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("circular fragments", "fragment A on Province { office { province { ...B } } } fragment B on Province { office { province { ...A } } } { provinces { ...A } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
 		post("self-spreading fragment", "fragment A on Province { ...A } { provinces { ...A } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
 		post("huge first", "{ factories(first: 1000000) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
@@ -291,8 +294,9 @@ func TestPersistedQueries(t *testing.T) {
 		t.Fatalf("hash alone once known: %s %+v", r.Data, r.Errors)
 	}
 
-	// A query longer than the caches keep is served, not remembered: a
-	// client cannot pin memory with large distinct queries.
+	// A long query is remembered too: the caches are bounded by the bytes
+	// they hold, not by the length of one query
+	// (TestParsedCacheBoundedByMemory).
 	long := `query Long { viewer { role } } # ` + strings.Repeat("x", 70<<10)
 	longBody, _ := json.Marshal(map[string]any{"query": long,
 		"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": access.QueryHash(long)}}})
@@ -300,8 +304,8 @@ func TestPersistedQueries(t *testing.T) {
 		t.Fatalf("long query with its hash: %s %+v", r.Data, r.Errors)
 	}
 	longHash := `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + access.QueryHash(long) + `"}}}`
-	if r := send(s, longHash); len(r.Errors) != 1 || r.Errors[0].Code() != "PERSISTED_QUERY_NOT_FOUND" {
-		t.Errorf("long query by hash: %+v", r.Errors)
+	if r := send(s, longHash); len(r.Errors) > 0 || string(r.Data) != `{"viewer":{"role":"ADMIN"}}` {
+		t.Errorf("long query by hash: %s %+v", r.Data, r.Errors)
 	}
 
 	// A registered-only key runs registered operations only, by text or
@@ -389,4 +393,76 @@ func FuzzRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A request refused for its size or shape costs its caller the parsing it
+// took (a point per 100 bytes), and a caller whose budget is spent gets
+// nothing parsed: refusals cannot be sent for free.
+func TestRefusalsCost(t *testing.T) {
+	cfg := limits.Defaults()
+	cfg.Budget[access.Anonymous] = 300
+	s := gqltest.NewServer(t, newSeededServer(t).DB, gqltest.Options{Limits: &cfg}).As("")
+	bomb := "fragment F on Province {" + strings.Repeat(" code", 3000) + " } { viewer { role } }"
+	for i, want := range []struct {
+		status    int
+		code      string
+		remaining float64
+	}{{422, "QUERY_TOO_COMPLEX", 300 - float64(len(bomb)/100)}, {422, "QUERY_TOO_COMPLEX", 0}, {429, "RATE_LIMITED", 0}} {
+		r := s.Query(t, bomb, nil)
+		cost, _ := r.Extensions["cost"].(map[string]any)
+		if r.Status != want.status || len(r.Errors) != 1 || r.Errors[0].Code() != want.code || cost["remaining"] != want.remaining {
+			t.Errorf("refused request %d: HTTP %d %+v cost %v", i+1, r.Status, r.Errors, cost)
+		}
+	}
+	if r := s.Query(t, `{ viewer { role } }`, nil); r.Status != 429 || len(r.Errors) != 1 || r.Errors[0].Code() != "RATE_LIMITED" {
+		t.Errorf("a small query with the budget spent: HTTP %d %+v", r.Status, r.Errors)
+	}
+}
+
+// Writes are priced and bounded apart from reads: each mutation field
+// costs WriteCost points besides its selection, a request holds at most
+// MaxWrites of them, and a caller runs at most its write budget a minute.
+// A refused request writes nothing.
+func TestWritesAreBounded(t *testing.T) {
+	cfg := limits.Defaults()
+	cfg.WriteBudget[access.Anonymous] = 3
+	s := gqltest.NewServer(t, newSeededServer(t).DB, gqltest.Options{Limits: &cfg})
+	anonymous := s.As("")
+	files := func(n int) string {
+		var b strings.Builder
+		b.WriteString("mutation {")
+		for i := range n {
+			fmt.Fprintf(&b, ` f%d: fileComplaint(input: {category: NOISE, description: "เสียงดังกลางคืน", provinceCode: "40"}) { id }`, i)
+		}
+		b.WriteString(" }")
+		return b.String()
+	}
+	count := func() int {
+		var n int
+		if err := s.DB.Get(&n, `SELECT count(*) FROM complaints`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	r := anonymous.Query(t, files(limits.Defaults().MaxWrites+1), nil)
+	if r.Status != 422 || len(r.Errors) != 1 || r.Errors[0].Code() != "QUERY_TOO_COMPLEX" || r.Errors[0].Extensions["writes"] != 11.0 {
+		t.Errorf("11 writes in one request: HTTP %d %+v", r.Status, r.Errors)
+	}
+	r = anonymous.Query(t, files(2), nil)
+	if cost, _ := r.Extensions["cost"].(map[string]any); r.Status != 200 || len(r.Errors) > 0 || cost["requested"] != float64(2*(limits.WriteCost+1)) {
+		t.Errorf("2 writes: HTTP %d %+v cost %v", r.Status, r.Errors, r.Extensions["cost"])
+	}
+	r = anonymous.Query(t, files(2), nil)
+	if r.Status != 429 || len(r.Errors) != 1 || r.Errors[0].Code() != "RATE_LIMITED" {
+		t.Errorf("2 writes past a budget of 3: HTTP %d %+v", r.Status, r.Errors)
+	}
+	if n := count(); n != before+2 {
+		t.Errorf("%d complaints filed, want the 2 of the request allowed", n-before)
+	}
+	// The budget is per caller: a key has its own.
+	partner := s.As(s.NewKey(t, access.NewKey{Name: "writes-partner", Role: access.Partner}))
+	if r := partner.Query(t, files(2), nil); r.Status != 200 || len(r.Errors) > 0 {
+		t.Errorf("a partner's writes: HTTP %d %+v", r.Status, r.Errors)
+	}
 }

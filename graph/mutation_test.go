@@ -823,3 +823,49 @@ func TestMutationAnswersAreFresh(t *testing.T) {
 		}
 	}
 }
+
+// An officer links only members of its own province: as a complaint's
+// filer, an investigator or an attendee. An administrator links anyone.
+func TestOfficerLinksOnlyItsProvincesMembers(t *testing.T) {
+	s := newSeededServer(t)
+	var ids struct {
+		Own, Other struct{ Nodes []struct{ ID string } }
+		Complaints struct{ Nodes []struct{ ID string } }
+		Seminars   struct{ Nodes []struct{ ID string } }
+	}
+	s.Query(t, `{
+		own: members(first: 1, filter: {provinceCode: "40"}) { nodes { id } }
+		other: members(first: 1, filter: {provinceCode: "50"}) { nodes { id } }
+		complaints(first: 1, filter: {provinceCode: "40", status: [RECEIVED, INVESTIGATING]}) { nodes { id } }
+		seminars(first: 1, filter: {organizerCode: "PIO-40"}) { nodes { id } }
+	}`, nil).MustData(t, &ids)
+	own, other := ids.Own.Nodes[0].ID, ids.Other.Nodes[0].ID
+	complaintID, seminarID := ids.Complaints.Nodes[0].ID, ids.Seminars.Nodes[0].ID
+	officer := s.As(s.NewKey(t, access.NewKey{Name: "khon-kaen-links", Role: access.Officer, OfficeCode: "PIO-40"}))
+	file := `mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`
+	filing := func(member string) map[string]any {
+		return map[string]any{"i": map[string]any{"category": "ODOR", "description": "กลิ่นเหม็น", "provinceCode": "40", "filedByMemberId": member}}
+	}
+	assign := `mutation($c: ID!, $m: [ID!]!) { assignInvestigators(complaintId: $c, memberIds: $m) { id } }`
+	attend := `mutation($s: ID!, $m: [ID!]!) { recordAttendance(seminarId: $s, memberIds: $m) { id } }`
+	for _, c := range []struct {
+		name, query string
+		vars        map[string]any
+		field       string
+	}{
+		{"filer", file, filing(other), "input.filedByMemberId"},
+		{"investigator", assign, map[string]any{"c": complaintID, "m": []string{own, other}}, "memberIds[1]"},
+		{"attendee", attend, map[string]any{"s": seminarID, "m": []string{other}}, "memberIds[0]"},
+	} {
+		r := officer.Query(t, c.query, c.vars)
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || r.Errors[0].Field() != c.field {
+			t.Errorf("officer links another province's member as %s: %+v", c.name, r.Errors)
+		}
+		if r := s.Query(t, c.query, c.vars); len(r.Errors) > 0 {
+			t.Errorf("administrator links another province's member as %s: %+v", c.name, r.Errors)
+		}
+	}
+	if r := officer.Query(t, file, filing(own)); len(r.Errors) > 0 {
+		t.Errorf("officer names its own province's member as filer: %+v", r.Errors)
+	}
+}

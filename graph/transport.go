@@ -9,10 +9,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"eilnet/internal/apperr"
@@ -48,6 +50,12 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			t.g.refuse(ctx, w, exec, http.StatusRequestEntityTooLarge, apperr.PayloadTooLarge,
 				"the request body is larger than the limit of %d bytes", t.maxBody)
+			return
+		}
+		// The body's read deadline is the request's (internal/web).
+		if errors.Is(err, os.ErrDeadlineExceeded) || ctx.Err() != nil {
+			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+			t.g.refuse(ctx, w, exec, http.StatusServiceUnavailable, apperr.Timeout, "the request body did not arrive in time")
 			return
 		}
 		t.g.refuse(ctx, w, exec, http.StatusBadRequest, apperr.BadRequest, "the request body could not be read")
@@ -160,7 +168,36 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	g.write(ctx, w, m, responses(ctx))
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing when the request's context ended before
+		// the operation ran: the deadline passed while the request was
+		// read or checked, the server is stopping, or the client went
+		// away.
+		err := requestError(apperr.Timeout, nil, "the request took longer than the server allows")
+		if cause, ok := errors.AsType[*apperr.Error](context.Cause(ctx)); ok {
+			err = gqlerror.WrapPath(nil, cause)
+		} else if ctx.Err() == context.Canceled {
+			g.log.InfoContext(ctx, "client went away before its operation ran")
+		}
+		// Nothing ran: 503, and when to come back.
+		w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		g.write(ctx, w, m, exec.DispatchError(ctx, gqlerror.List{err}))
+		return
+	}
+	// A database outage is the same answer for every caller: 503, and
+	// when to come back. Not for a mutation that wrote something: a
+	// client retrying a 503 would write it twice.
+	wrote := rc.Operation.Operation == ast.Mutation && len(resp.Data) > 0 && string(resp.Data) != "null"
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == string(apperr.ServiceUnavailable) && !wrote {
+			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			break
+		}
+	}
+	g.write(ctx, w, m, resp)
 }
 
 // status is the HTTP status of a request refused with errs.
@@ -169,25 +206,23 @@ func (g *guard) status(w http.ResponseWriter, errs gqlerror.List) int {
 		switch e.Code {
 		case apperr.RateLimited:
 			w.Header().Set("Retry-After", fmt.Sprint(e.Details["retryAfter"]))
-			return http.StatusTooManyRequests
-		case apperr.QueryTooComplex:
-			return http.StatusUnprocessableEntity
-		case apperr.Forbidden:
-			return http.StatusForbidden
 		case apperr.BadRequest:
 			if allow, ok := e.Details["allow"].(string); ok {
 				w.Header().Set("Allow", allow)
 				return http.StatusMethodNotAllowed
 			}
-			return http.StatusBadRequest
+		case apperr.ServiceUnavailable, apperr.Timeout:
+			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
 		}
-		return http.StatusOK
+		status, _ := apperr.Status(e.Code)
+		return status
 	}
 	switch {
 	case errcode.GetErrorKind(errs) == errcode.KindProtocol:
 		return http.StatusUnprocessableEntity
 	case errs[0].Err != nil:
 		// The guard could not read what it needed (the database).
+		w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusOK

@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -67,5 +68,51 @@ func TestAllowsNothingToAnOfficeWithoutProvince(t *testing.T) {
 		!known.Reaches(access.OwnOffice, access.Where{OfficeCode: "PIO-40"}) ||
 		known.Reaches(access.OwnOffice, access.Where{}) {
 		t.Error("an officer's scope is wrong")
+	}
+}
+
+// Bad keys cost the database little: a refused key is remembered (by its
+// hash) for the cache's time, and an address that sent MaxFailures bad
+// keys in a minute is refused without a lookup until the minute ends.
+func TestAuthenticatorBoundsBadKeys(t *testing.T) {
+	db := dbtest.Seeded(t)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	auth := access.NewAuthenticator(db, func(string) string { return "" }, 5*time.Second, func() time.Time { return now })
+	caller := func(key, address string) error {
+		r := httptest.NewRequest("POST", "/query", nil)
+		r.RemoteAddr = address + ":4711"
+		r.Header.Set("Authorization", "Bearer "+key)
+		// With api_keys locked below, a lookup would wait out this
+		// deadline and fail with it.
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		_, err := auth.Caller(ctx, r)
+		return err
+	}
+	if err := caller("eil_bad", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Fatalf("an unknown key: %v", err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i <= access.MaxFailures; i++ {
+		if err := caller("eil_bad", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
+			t.Fatalf("the unknown key again (%d), without a lookup: %v", i, err)
+		}
+	}
+	err = caller("eil_other", "192.0.2.7")
+	e, ok := errors.AsType[*apperr.Error](err)
+	if !ok || e.Code != apperr.RateLimited || e.Details["retryAfter"] != 61 {
+		t.Errorf("a bad key past the address's budget: %v", err)
+	}
+	tx.Rollback()
+	now = now.Add(61 * time.Second)
+	if err := caller("eil_other", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Errorf("a bad key in the next minute: %v", err)
 	}
 }

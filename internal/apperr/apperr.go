@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -44,9 +45,45 @@ const (
 	// PersistedQueryNotFound: the persisted query's hash is unknown; send
 	// the query text with it once.
 	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	// ServiceUnavailable: the database cannot be reached, is restarting,
+	// or holds what the request needs locked; retry after the response's
+	// Retry-After.
+	ServiceUnavailable Code = "SERVICE_UNAVAILABLE"
 	// Internal: a fault of the server; details go to the log only.
 	Internal Code = "INTERNAL_SERVER_ERROR"
 )
+
+// ErrShuttingDown ends the requests still running when the server stops:
+// their contexts' cause, which they answer.
+var ErrShuttingDown = &Error{Code: ServiceUnavailable, Message: "the server is shutting down; try again"}
+
+// RetryAfter is the Retry-After, in seconds, of a SERVICE_UNAVAILABLE or
+// TIMEOUT answer: long enough for a restarting database or a lock to
+// pass, short enough for a dashboard to come back by itself.
+const RetryAfter = 5
+
+// Status is the HTTP status of a request refused with code before it ran
+// (an executed request's errors are in a 200 answer, with its data),
+// and ok is false for the codes that do not refuse a whole request.
+func Status(code Code) (status int, ok bool) {
+	switch code {
+	case BadRequest:
+		return http.StatusBadRequest, true
+	case Unauthenticated:
+		return http.StatusUnauthorized, true
+	case Forbidden:
+		return http.StatusForbidden, true
+	case PayloadTooLarge:
+		return http.StatusRequestEntityTooLarge, true
+	case QueryTooComplex:
+		return http.StatusUnprocessableEntity, true
+	case RateLimited:
+		return http.StatusTooManyRequests, true
+	case ServiceUnavailable, Timeout:
+		return http.StatusServiceUnavailable, true
+	}
+	return http.StatusOK, false
+}
 
 // Error is an error whose message is safe to show to API clients.
 type Error struct {

@@ -338,7 +338,13 @@ func (p *process) peakRSS() float64 {
 // statementTotals reads the server's count of requests and of their
 // statements from /metrics.
 func (p *process) statementTotals() (requests, statements float64) {
-	resp, err := http.Get(p.base + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, p.base+"/metrics", nil)
+	if err != nil {
+		return 0, 0
+	}
+	// The metrics answer ADMIN keys.
+	req.Header.Set("Authorization", "Bearer "+p.key)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, 0
 	}

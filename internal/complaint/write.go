@@ -42,7 +42,7 @@ func (f *Filing) Clean(c *apperr.Check, catalog *refdata.Catalog, now time.Time)
 		c.Failf("provinceCode", "no province has the code %q", f.ProvinceCode)
 	}
 	if f.FactoryRegistrationNo != nil {
-		no := validate.Line(c, "factoryRegistrationNo", *f.FactoryRegistrationNo, 40)
+		no := validate.Identifier(c, "factoryRegistrationNo", *f.FactoryRegistrationNo, 1, 40)
 		f.FactoryRegistrationNo = &no
 	}
 	if f.FiledByMemberID != nil {

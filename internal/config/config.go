@@ -48,6 +48,9 @@ type Config struct {
 	// ShutdownTimeout bounds how long serve waits for in-flight requests
 	// after SIGTERM.
 	ShutdownTimeout time.Duration
+	// DrainPeriod is how long serve goes on serving after SIGTERM, with
+	// /readyz answering 503, before it stops taking requests.
+	DrainPeriod time.Duration
 	// BatchWait is how long a loader collects keys before it reads them.
 	BatchWait time.Duration
 	// NoBatching makes loaders read one key per statement (the N+1
@@ -66,6 +69,20 @@ type Config struct {
 	// StatementTimeout is PostgreSQL's statement_timeout for serving: a
 	// backstop behind RequestTimeout.
 	StatementTimeout time.Duration
+	// LockTimeout is PostgreSQL's lock_timeout for serving: how long a
+	// statement waits for a lock before it fails (SERVICE_UNAVAILABLE).
+	LockTimeout time.Duration
+	// ConnectTimeout bounds connecting to the database at start-up.
+	ConnectTimeout time.Duration
+	// DBMaxConns, DBMaxIdleConns, DBConnMaxIdleTime and DBConnMaxLifetime
+	// size the serving connection pool.
+	DBMaxConns, DBMaxIdleConns           int
+	DBConnMaxIdleTime, DBConnMaxLifetime time.Duration
+	// ReadTimeout bounds reading a whole request, headers and body.
+	ReadTimeout time.Duration
+	// MetricsAddr, when set, is the address /metrics is served on
+	// instead of the API's (without a key there).
+	MetricsAddr string
 	// Limits bound requests and callers' budgets.
 	Limits limits.Config
 	// MaxBodyBytes bounds a request's body.
@@ -119,9 +136,10 @@ Run 'eilnet <command> --help' for the flags of a command.
 // written to out.
 func Parse(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	cfg := Config{
-		Command:     Serve,
-		DatabaseURL: databaseURL(getenv),
-		Scale:       1,
+		Command:        Serve,
+		DatabaseURL:    databaseURL(getenv),
+		Scale:          1,
+		ConnectTimeout: 10 * time.Second,
 	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cfg.Command = Command(args[0])
@@ -142,7 +160,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		fs.StringVar(&port, "port", port, "port to listen on (overrides $PORT)")
 		fs.BoolVar(&cfg.Demo, "demo", false, "seed an empty database with the scale-1 demo network before serving")
 		fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second,
-			"how long to let in-flight requests finish after SIGTERM or SIGINT")
+			"how long to let in-flight requests finish once the server stops taking requests; those still running then are answered SERVICE_UNAVAILABLE")
+		fs.DurationVar(&cfg.DrainPeriod, "drain-period", 5*time.Second,
+			"how long to go on serving after SIGTERM or SIGINT, with /readyz answering 503, so that a load balancer sends no more requests before the listener closes")
 		fs.DurationVar(&cfg.BatchWait, "batch-wait", time.Millisecond,
 			"how long a loader waits for company for keys that were not announced with their level")
 		fs.BoolVar(&cfg.NoBatching, "no-batching", false,
@@ -157,6 +177,18 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			"report each request's SQL statement count and time in the response's extensions.sql")
 		fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", 35*time.Second,
 			"PostgreSQL statement_timeout of the serving connections, a backstop behind --request-timeout (0: none)")
+		fs.DurationVar(&cfg.LockTimeout, "lock-timeout", 5*time.Second,
+			"PostgreSQL lock_timeout of the serving connections: a statement waiting longer for a lock fails with SERVICE_UNAVAILABLE instead of holding a connection (0: wait for ever)")
+		fs.DurationVar(&cfg.ConnectTimeout, "connect-timeout", cfg.ConnectTimeout,
+			"how long start-up waits for the database to answer")
+		fs.IntVar(&cfg.DBMaxConns, "db-max-conns", 32, "most open connections to the database")
+		fs.IntVar(&cfg.DBMaxIdleConns, "db-max-idle-conns", 32, "most idle connections kept open")
+		fs.DurationVar(&cfg.DBConnMaxIdleTime, "db-conn-max-idle-time", 5*time.Minute, "close a connection idle this long (0: never)")
+		fs.DurationVar(&cfg.DBConnMaxLifetime, "db-conn-max-lifetime", time.Hour, "close a connection open this long (0: never)")
+		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "",
+			"serve /metrics on this address (e.g. 127.0.0.1:9090, for the scraper only) instead of on the API's port, where it answers ADMIN keys only")
+		fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 30*time.Second,
+			"longest time to read a request, headers and body (a GraphQL request's body is bound by --request-timeout too)")
 		cfg.Limits = limits.Defaults()
 		cfg.MaxBodyBytes = 1 << 20
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body")
@@ -171,7 +203,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		fs.IntVar(&cfg.Limits.MaxTokens, "max-tokens", cfg.Limits.MaxTokens, "most tokens in a query document (0: no limit)")
 		fs.Var(roleInts(cfg.Limits.MaxCost), "max-cost", "largest static cost of one request, by role, e.g. ANONYMOUS=5000,PARTNER=20000 (0: no limit)")
 		fs.Var(roleInts(cfg.Limits.Budget), "rate-budget", "cost points a caller may spend per --rate-window, by role, e.g. ANONYMOUS=50000 (0: no limit)")
-		fs.DurationVar(&cfg.Limits.Window, "rate-window", cfg.Limits.Window, "the window of --rate-budget")
+		fs.DurationVar(&cfg.Limits.Window, "rate-window", cfg.Limits.Window, "the window of --rate-budget and --write-budget")
+		fs.IntVar(&cfg.Limits.MaxWrites, "max-writes", cfg.Limits.MaxWrites, "most mutation fields in one request (0: no limit)")
+		fs.Var(roleInts(cfg.Limits.WriteBudget), "write-budget", "mutation fields a caller may run per --rate-window, by role, apart from --rate-budget, e.g. ANONYMOUS=20 (0 or absent: no limit)")
 		if err := parseFlags(fs, args, "Migrates the database, then serves the API on /query, the GraphQL\nplayground on /, and /healthz and /readyz."); err != nil {
 			return cfg, err
 		}
@@ -180,10 +214,18 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			fmt.Fprintf(out, "invalid port %q\n", port)
 			return cfg, errors.New("invalid port")
 		}
-		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 || cfg.StatementTimeout < 0 || cfg.KeyCacheTTL < 0 || cfg.Limits.Window <= 0 {
-			fmt.Fprintln(out, "durations may not be negative, and --rate-window must be positive")
+		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 || cfg.StatementTimeout < 0 || cfg.KeyCacheTTL < 0 ||
+			cfg.LockTimeout < 0 || cfg.DrainPeriod < 0 || cfg.DBConnMaxIdleTime < 0 || cfg.DBConnMaxLifetime < 0 || cfg.ReadTimeout < 0 ||
+			cfg.Limits.Window <= 0 || cfg.ConnectTimeout <= 0 {
+			fmt.Fprintln(out, "durations may not be negative, and --rate-window and --connect-timeout must be positive")
 			return cfg, errors.New("negative setting")
 		}
+		if cfg.DBMaxConns < 1 || cfg.DBMaxIdleConns < 0 {
+			fmt.Fprintln(out, "--db-max-conns must be at least 1, and --db-max-idle-conns at least 0")
+			return cfg, errors.New("invalid pool")
+		}
+		// More idle connections than open ones cannot be kept.
+		cfg.DBMaxIdleConns = min(cfg.DBMaxIdleConns, cfg.DBMaxConns)
 		cfg.Addr = ":" + port
 	case Seed:
 		fs.IntVar(&cfg.Scale, "scale", 1, "multiply the demo network's volume by this (1-100)")

@@ -18,11 +18,16 @@ func served(c Config) Config {
 	c.MaxBodyBytes = 1 << 20
 	c.Introspection = true
 	c.KeyCacheTTL = 5 * time.Second
+	c.DrainPeriod = 5 * time.Second
+	c.LockTimeout = 5 * time.Second
+	c.DBMaxConns, c.DBMaxIdleConns = 32, 32
+	c.DBConnMaxIdleTime, c.DBConnMaxLifetime = 5*time.Minute, time.Hour
+	c.ReadTimeout = 30 * time.Second
 	return c
 }
 
 func TestParse(t *testing.T) {
-	tight := served(Config{Command: Serve, DatabaseURL: "sslmode=prefer", Addr: ":8080", Scale: 1, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})
+	tight := served(Config{Command: Serve, DatabaseURL: "sslmode=prefer", Addr: ":8080", Scale: 1, ConnectTimeout: 10 * time.Second, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})
 	tight.Limits.MaxCost[access.Anonymous] = 100
 	tight.Limits.MaxCost[access.Admin] = 0
 	tight.Limits.MaxDepth = 5
@@ -34,25 +39,25 @@ func TestParse(t *testing.T) {
 		want Config
 	}{
 		{"defaults", nil, nil,
-			served(Config{Command: Serve, DatabaseURL: "sslmode=prefer", Addr: ":8080", Scale: 1, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})},
+			served(Config{Command: Serve, DatabaseURL: "sslmode=prefer", Addr: ":8080", Scale: 1, ConnectTimeout: 10 * time.Second, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})},
 		{"PORT and a URL", []string{"serve", "--demo"}, map[string]string{"PORT": "9000", "DATABASE_URL": "postgres://u@h/db"},
-			served(Config{Command: Serve, DatabaseURL: "postgres://u@h/db?sslmode=prefer", Addr: ":9000", Demo: true, Scale: 1, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})},
+			served(Config{Command: Serve, DatabaseURL: "postgres://u@h/db?sslmode=prefer", Addr: ":9000", Demo: true, Scale: 1, ConnectTimeout: 10 * time.Second, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})},
 		{"--port wins over PORT", []string{"--port", "0"}, map[string]string{"PORT": "9000", "DATABASE_URL": "postgres://u@h/db?x=1"},
-			served(Config{Command: Serve, DatabaseURL: "postgres://u@h/db?x=1&sslmode=prefer", Addr: ":0", Scale: 1, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})},
+			served(Config{Command: Serve, DatabaseURL: "postgres://u@h/db?x=1&sslmode=prefer", Addr: ":0", Scale: 1, ConnectTimeout: 10 * time.Second, ShutdownTimeout: 30 * time.Second, BatchWait: time.Millisecond, RequestTimeout: 30 * time.Second})},
 		{"sslmode chosen in the URL", []string{"migrate"}, map[string]string{"DATABASE_URL": "host=h sslmode=require"},
-			Config{Command: Migrate, DatabaseURL: "host=h sslmode=require", Scale: 1}},
+			Config{Command: Migrate, DatabaseURL: "host=h sslmode=require", Scale: 1, ConnectTimeout: 10 * time.Second}},
 		{"sslmode chosen in PGSSLMODE", []string{"seed", "--scale", "10"}, map[string]string{"DATABASE_URL": "host=h", "PGSSLMODE": "disable"},
-			Config{Command: Seed, DatabaseURL: "host=h", Scale: 10}},
+			Config{Command: Seed, DatabaseURL: "host=h", Scale: 10, ConnectTimeout: 10 * time.Second}},
 		{"key=value DSN", []string{"migrate"}, map[string]string{"DATABASE_URL": "host=h dbname=x"},
-			Config{Command: Migrate, DatabaseURL: "host=h dbname=x sslmode=prefer", Scale: 1}},
+			Config{Command: Migrate, DatabaseURL: "host=h dbname=x sslmode=prefer", Scale: 1, ConnectTimeout: 10 * time.Second}},
 		{"limits", []string{"--max-cost", "anonymous=100,ADMIN=0", "--max-depth", "5", "--introspection=false"}, nil, tight},
 		{"apikey create", []string{"apikey", "create", "--role", "officer", "--name", "khon-kaen", "--office", "PIO-40"}, nil,
-			Config{Command: APIKey, DatabaseURL: "sslmode=prefer", Scale: 1, Action: "create",
+			Config{Command: APIKey, DatabaseURL: "sslmode=prefer", Scale: 1, ConnectTimeout: 10 * time.Second, Action: "create",
 				Key: access.NewKey{Name: "khon-kaen", Role: access.Officer, OfficeCode: "PIO-40"}}},
 		{"apikey revoke", []string{"apikey", "revoke", "--name", "khon-kaen"}, nil,
-			Config{Command: APIKey, DatabaseURL: "sslmode=prefer", Scale: 1, Action: "revoke", Key: access.NewKey{Name: "khon-kaen"}}},
+			Config{Command: APIKey, DatabaseURL: "sslmode=prefer", Scale: 1, ConnectTimeout: 10 * time.Second, Action: "revoke", Key: access.NewKey{Name: "khon-kaen"}}},
 		{"operations register", []string{"operations", "register", "a.graphql", "b.graphql"}, nil,
-			Config{Command: Operations, DatabaseURL: "sslmode=prefer", Scale: 1, Files: []string{"a.graphql", "b.graphql"}}},
+			Config{Command: Operations, DatabaseURL: "sslmode=prefer", Scale: 1, ConnectTimeout: 10 * time.Second, Files: []string{"a.graphql", "b.graphql"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,9 +3,7 @@ package factory
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jmoiron/sqlx"
 
@@ -41,10 +39,7 @@ type Registration struct {
 // Clean normalises r and records in c what is wrong with it. today is the
 // current Thai day.
 func (r *Registration) Clean(c *apperr.Check, catalog *refdata.Catalog, today time.Time) {
-	r.RegistrationNo = strings.TrimSpace(r.RegistrationNo)
-	if n := len([]rune(r.RegistrationNo)); n < 3 || n > 40 || strings.ContainsFunc(r.RegistrationNo, unicode.IsSpace) {
-		c.Failf("registrationNo", "must have 3 to 40 characters and no spaces")
-	}
+	r.RegistrationNo = validate.Identifier(c, "registrationNo", r.RegistrationNo, 3, 40)
 	r.Name = validate.Line(c, "name", r.Name, MaxName)
 	if !catalog.FactoryType(r.TypeCode) {
 		c.Failf("typeCode", "no factory type has the number %d", r.TypeCode)

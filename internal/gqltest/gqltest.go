@@ -84,6 +84,9 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 		tb.Fatalf("load reference codes: %v", err)
 	}
 	cfg := limits.Defaults()
+	// Tests write far more from one address than a person would; the
+	// write budget is tested where a test sets it.
+	cfg.WriteBudget = nil
 	if opts.Limits != nil {
 		cfg = *opts.Limits
 	}
@@ -314,6 +317,29 @@ func (r Response) MustData(tb testing.TB, v any) {
 	if err := json.Unmarshal(r.Data, v); err != nil {
 		tb.Fatalf("decode data: %v\n%s", err, r.Data)
 	}
+}
+
+// Get fetches path of the server with the server's key, and answers its
+// status and body.
+func (s *Server) Get(tb testing.TB, path string) (int, string) {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if s.key != "" {
+		req.Header.Set("Authorization", "Bearer "+s.key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
 
 // Get fetches url and answers its status and body.

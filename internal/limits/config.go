@@ -18,6 +18,13 @@ type Config struct {
 	// per key, and per client address for ANONYMOUS callers.
 	Budget map[access.Role]int
 	Window time.Duration
+	// MaxWrites is the most mutation fields one request may hold.
+	MaxWrites int
+	// WriteBudget is the mutation fields a caller may run per Window, by
+	// role, apart from Budget: writes are dearer than their cost points
+	// say (a row, its audit record, an index entry or more, kept for
+	// good).
+	WriteBudget map[access.Role]int
 }
 
 // Defaults are the limits the server applies unless told otherwise. The
@@ -46,6 +53,12 @@ func Defaults() Config {
 			access.Officer:   500000,
 			access.Admin:     2000000,
 		},
-		Window: time.Minute,
+		Window:    time.Minute,
+		MaxWrites: 10,
+		WriteBudget: map[access.Role]int{
+			access.Anonymous: 20,
+			access.Partner:   200,
+			access.Officer:   1000,
+		},
 	}
 }

@@ -74,9 +74,45 @@ func isConnection(t *ast.Definition) bool {
 	return strings.HasSuffix(t.Name, "Connection") && t.Fields.ForName("pageInfo") != nil
 }
 
+// WriteCost is what one mutation field costs besides its selection: a
+// write takes a transaction, locks, an audit record and durable storage.
+const WriteCost = 100
+
 // Of is the cost of op with its variables.
 func (c *Costs) Of(op *ast.OperationDefinition, vars map[string]any) int {
-	return c.selectionSet(op.SelectionSet, vars, -1)
+	cost := c.selectionSet(op.SelectionSet, vars, -1)
+	if op.Operation == ast.Mutation {
+		cost = satAdd(cost, satMul(WriteCost, Writes(op)))
+	}
+	return cost
+}
+
+// Writes is how many mutation fields op runs, its fragments expanded (0
+// for a query).
+func Writes(op *ast.OperationDefinition) int {
+	if op.Operation != ast.Mutation {
+		return 0
+	}
+	var count func(ast.SelectionSet) int
+	count = func(set ast.SelectionSet) int {
+		n := 0
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name != "__typename" {
+					n++
+				}
+			case *ast.InlineFragment:
+				n += count(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				if sel.Definition != nil {
+					n += count(sel.Definition.SelectionSet)
+				}
+			}
+		}
+		return n
+	}
+	return count(op.SelectionSet)
 }
 
 // selectionSet costs set; page is the size of the connection page whose

@@ -1,6 +1,7 @@
 package limits_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -173,6 +174,11 @@ func TestShape(t *testing.T) {
 		{"fragment bomb", bomb + `{ provinces { ...F30 } }`, apperr.QueryTooComplex},
 		{"introspection is not counted for depth", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, ""},
 		{"introspection's aliases count", `{ __schema { a: types { name } b: types { name } c: types { name } } }`, apperr.QueryTooComplex},
+		// The validator checks what no operation uses too.
+		{"unused fragment", "fragment F on Province {" + strings.Repeat(" code", 60) + " } { viewer { role } }", apperr.QueryTooComplex},
+		{"unused fragment bomb", bomb + `{ viewer { role } }`, apperr.QueryTooComplex},
+		{"unused deep fragment", `fragment F on X { a { b { c { d { e } } } } } { x }`, apperr.QueryTooComplex},
+		{"operations that only together are too large", manyOperations(20), apperr.QueryTooComplex},
 	}
 	for _, c := range cases {
 		doc, err := parser.ParseQuery(&ast.Source{Input: c.query})
@@ -235,3 +241,12 @@ fragment FullType on __Type { kind name description fields(includeDeprecated: tr
 fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
   ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
+
+// manyOperations is a document of n named operations of 3 fields each.
+func manyOperations(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "query Op%d { a b c }\n", i)
+	}
+	return b.String()
+}

@@ -55,6 +55,17 @@ func (b *Budgets) Spend(caller string, limit, cost int) (u Usage, ok bool) {
 	return Usage{Requested: cost, Remaining: limit - s.points, ResetAt: s.resets}, true
 }
 
+// Charge takes cost points from caller's budget of limit points whatever
+// is left (a request refused for its shape has cost the parsing), down
+// to none, and reports the caller's standing.
+func (b *Budgets) Charge(caller string, limit, cost int) Usage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.current(caller)
+	s.points = min(s.points+cost, limit)
+	return Usage{Requested: cost, Remaining: limit - s.points, ResetAt: s.resets}
+}
+
 // Standing reports caller's standing without spending.
 func (b *Budgets) Standing(caller string, limit int) Usage {
 	b.mu.Lock()

@@ -52,24 +52,48 @@ func (s Shape) CheckShape(doc *ast.QueryDocument) error {
 		return tooComplex("the query has %d directives; the limit is %d", directives, s.MaxDirectives)
 	}
 
-	e := expander{doc: doc, done: map[string]span{}, active: map[string]bool{}}
+	// The validator checks every operation and every fragment of the
+	// document, whichever one runs and whether a fragment is spread or
+	// not: the limits bound the whole document, so that no part of it
+	// reaches the validator unsized.
+	e := expander{doc: doc, done: map[string]span{}, active: map[string]bool{}, reached: map[string]bool{}}
+	var whole span
 	for _, op := range doc.Operations {
 		sp, err := e.selectionSet(op.SelectionSet, true)
 		if err != nil {
 			return err
 		}
-		switch {
-		case s.MaxDepth > 0 && sp.depth > s.MaxDepth:
-			return tooComplex("the query nests %d fields deep; the limit is %d", sp.depth, s.MaxDepth)
-		case s.MaxFields > 0 && sp.fields > s.MaxFields:
-			return tooComplex("the query has %d fields with its fragments expanded; the limit is %d", sp.fields, s.MaxFields)
-		case s.MaxAliases > 0 && sp.aliases > s.MaxAliases:
-			return tooComplex("the query has %d aliases with its fragments expanded; the limit is %d", sp.aliases, s.MaxAliases)
-		case s.MaxRootFields > 0 && sp.roots > s.MaxRootFields:
+		if s.MaxRootFields > 0 && sp.roots > s.MaxRootFields {
 			return tooComplex("the operation asks for %d top-level fields; the limit is %d", sp.roots, s.MaxRootFields)
 		}
+		whole = whole.and(sp)
+	}
+	for _, f := range doc.Fragments {
+		if e.reached[f.Name] {
+			continue
+		}
+		sp, err := e.fragment(f.Name, false)
+		if err != nil {
+			return err
+		}
+		// Spreads in it reach other fragments, sized with it.
+		whole = whole.and(sp)
+	}
+	switch {
+	case s.MaxDepth > 0 && whole.depth > s.MaxDepth:
+		return tooComplex("the query nests %d fields deep; the limit is %d", whole.depth, s.MaxDepth)
+	case s.MaxFields > 0 && whole.fields > s.MaxFields:
+		return tooComplex("the query has %d fields with its fragments expanded (every operation and fragment of the document counts); the limit is %d", whole.fields, s.MaxFields)
+	case s.MaxAliases > 0 && whole.aliases > s.MaxAliases:
+		return tooComplex("the query has %d aliases with its fragments expanded (every operation and fragment of the document counts); the limit is %d", whole.aliases, s.MaxAliases)
 	}
 	return nil
+}
+
+// and is a document's size with another part of it.
+func (a span) and(b span) span {
+	return span{depth: max(a.depth, b.depth), fields: satAdd(a.fields, b.fields),
+		aliases: satAdd(a.aliases, b.aliases), roots: satAdd(a.roots, b.roots)}
 }
 
 func tooComplex(format string, args ...any) error {
@@ -98,16 +122,13 @@ type expander struct {
 	doc    *ast.QueryDocument
 	done   map[string]span
 	active map[string]bool
+	// reached are the fragments sized so far, spread or not.
+	reached map[string]bool
 }
 
 func (e *expander) selectionSet(set ast.SelectionSet, root bool) (span, error) {
 	var total span
-	add := func(sp span) {
-		total.depth = max(total.depth, sp.depth)
-		total.fields = satAdd(total.fields, sp.fields)
-		total.aliases = satAdd(total.aliases, sp.aliases)
-		total.roots = satAdd(total.roots, sp.roots)
-	}
+	add := func(sp span) { total = total.and(sp) }
 	for _, sel := range set {
 		switch sel := sel.(type) {
 		case *ast.Field:
@@ -156,6 +177,7 @@ func (e *expander) fragment(name string, root bool) (span, error) {
 	if sp, ok := e.done[memo]; ok {
 		return sp, nil
 	}
+	e.reached[name] = true
 	f := e.doc.Fragments.ForName(name)
 	if f == nil {
 		// The validator reports unknown fragments.

@@ -43,7 +43,7 @@ func (r *Registration) Clean(c *apperr.Check, catalog *refdata.Catalog, today ti
 		validate.Day(c, "joinedOn", *r.JoinedOn, validate.FiscalYearStart(validate.MinFiscalYear), today)
 	}
 	if r.FactoryRegistrationNo != nil {
-		no := validate.Line(c, "factoryRegistrationNo", *r.FactoryRegistrationNo, 40)
+		no := validate.Identifier(c, "factoryRegistrationNo", *r.FactoryRegistrationNo, 1, 40)
 		r.FactoryRegistrationNo = &no
 		if r.Sector != Private {
 			c.Failf("factoryRegistrationNo", "only PRIVATE members represent a factory, not %s ones", r.Sector)
@@ -116,7 +116,7 @@ func (u *Update) Clean(c *apperr.Check) {
 	u.Phone.Value = cleanPhone(c, u.Phone.Value)
 	u.Email.Value = cleanEmail(c, u.Email.Value)
 	if v := u.FactoryRegistrationNo.Value; v != nil {
-		no := validate.Line(c, "factoryRegistrationNo", *v, 40)
+		no := validate.Identifier(c, "factoryRegistrationNo", *v, 1, 40)
 		u.FactoryRegistrationNo.Value = &no
 	}
 }

@@ -31,6 +31,8 @@ func (s *Service) FileComplaint(ctx context.Context, field string, f complaint.F
 			}
 			if len(ms) == 0 {
 				c.Failf("filedByMemberId", "no member has the ID %q", *f.FiledByMemberID)
+			} else if err := withinScope(ctx, "input.filedByMemberId", *f.FiledByMemberID, ms[0].ProvinceCode); err != nil {
+				return 0, nil, err
 			}
 		}
 		if err := c.Err(); err != nil {

@@ -124,15 +124,43 @@ func checkMembers(ctx context.Context, tx sqlx.QueryerContext, c *apperr.Check, 
 	if len(ids) == 0 {
 		return nil
 	}
-	var found []int64
-	if err := sqlx.SelectContext(ctx, tx, &found, `SELECT id FROM members WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
+	var found []memberProvince
+	if err := sqlx.SelectContext(ctx, tx, &found, `SELECT id, province_code FROM members WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
 		return fmt.Errorf("check members: %w", err)
 	}
 	for i, id := range given {
 		d, err := gid.Decode(id)
-		if err == nil && d.Type == gid.Member && !slices.Contains(found, d.Num) {
-			c.Failf(fmt.Sprintf("%s[%d]", arg, i), "no member has the ID %q", id)
+		if err != nil || d.Type != gid.Member {
+			continue
+		}
+		field := fmt.Sprintf("%s[%d]", arg, i)
+		at := slices.IndexFunc(found, func(m memberProvince) bool { return m.ID == d.Num })
+		if at < 0 {
+			c.Failf(field, "no member has the ID %q", id)
+			continue
+		}
+		if err := withinScope(ctx, field, id, found[at].Province); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// memberProvince is a member's id and province.
+type memberProvince struct {
+	ID       int64  `db:"id"`
+	Province string `db:"province_code"`
+}
+
+// withinScope refuses, for an OFFICER, a member of another province than
+// the officer's: an officer names as a complaint's filer, assigns as an
+// investigator or records as an attendee only members of its own
+// province, whose data it may see and answers for. ADMIN links anyone.
+func withinScope(ctx context.Context, field, id, province string) error {
+	caller := access.From(ctx)
+	if caller.Role != access.Officer || province == caller.ProvinceCode {
+		return nil
+	}
+	return &apperr.Error{Code: apperr.Forbidden, Field: field,
+		Message: fmt.Sprintf("member %q belongs to province %s: an officer links only members of its own province (%s)", id, province, caller.ProvinceCode)}
 }

@@ -113,9 +113,10 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// ObserveRequest records one GraphQL request.
-func (m *Metrics) ObserveRequest(operation, outcome string, d time.Duration, statements int64, sqlTime time.Duration) {
-	op := m.label(operation)
+// ObserveRequest records one GraphQL request. claim tells whether its
+// operation's name may take one of the bounded label values (label).
+func (m *Metrics) ObserveRequest(operation string, claim bool, outcome string, d time.Duration, statements int64, sqlTime time.Duration) {
+	op := m.label(operation, claim)
 	m.requests.WithLabelValues(op, outcome).Inc()
 	m.latency.WithLabelValues(op).Observe(d.Seconds())
 	m.statements.Observe(float64(statements))
@@ -127,9 +128,12 @@ func (m *Metrics) ObserveBatch(loader string, size int) {
 	m.batches.WithLabelValues(loader).Observe(float64(size))
 }
 
-// label is the operation's label value: its name while names are few and
-// well formed, "anonymous" without a name, "other" beyond that.
-func (m *Metrics) label(operation string) string {
+// label is the operation's label value: "anonymous" without a name; its
+// name when the name is well formed and has a value already, or claims one
+// while fewer than maxOperationNames are taken; "other" otherwise. Only
+// operations that ran successfully for a keyed caller claim a value:
+// anonymous junk, however well formed, cannot use them up.
+func (m *Metrics) label(operation string, claim bool) string {
 	switch {
 	case operation == "":
 		return "anonymous"
@@ -139,7 +143,7 @@ func (m *Metrics) label(operation string) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.names[operation] {
-		if len(m.names) >= maxOperationNames {
+		if !claim || len(m.names) >= maxOperationNames {
 			return "other"
 		}
 		m.names[operation] = true

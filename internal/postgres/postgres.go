@@ -3,8 +3,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -16,22 +18,52 @@ import (
 	"eilnet/migrations"
 )
 
+// Pool sizes a connection pool and bounds connecting.
+type Pool struct {
+	// MaxConns is the most connections open at once; MaxIdleConns the
+	// most kept open while idle.
+	MaxConns, MaxIdleConns int
+	// ConnMaxIdleTime and ConnMaxLifetime retire connections idle, or
+	// open, that long (0: never).
+	ConnMaxIdleTime, ConnMaxLifetime time.Duration
+	// ConnectTimeout bounds the first connection Open makes, which tells
+	// whether the database answers at all, and every connection attempt
+	// (lib/pq's connect_timeout) unless the connection string sets one.
+	ConnectTimeout time.Duration
+}
+
+// DefaultPool is the pool of the serve command's flags' defaults. Two
+// cores serve at most a few dozen useful concurrent statements; more
+// connections only queue inside PostgreSQL.
+var DefaultPool = Pool{MaxConns: 32, MaxIdleConns: 32, ConnMaxIdleTime: 5 * time.Minute, ConnMaxLifetime: time.Hour, ConnectTimeout: 10 * time.Second}
+
 // Open connects to the database named by dsn (a URL or key=value string,
-// completed by libpq's PG* environment variables) and checks that it answers.
+// completed by libpq's PG* environment variables) with DefaultPool and
+// checks that it answers.
 func Open(ctx context.Context, dsn string) (*sqlx.DB, error) {
-	db, err := openCounted(dsn)
+	return OpenPool(ctx, dsn, DefaultPool)
+}
+
+// OpenPool connects to the database named by dsn with pool p and checks
+// that it answers within p.ConnectTimeout.
+func OpenPool(ctx context.Context, dsn string, p Pool) (*sqlx.DB, error) {
+	db, err := openCounted(dsn, p.ConnectTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	// Two cores serve at most a few dozen useful concurrent statements; more
-	// connections only queue inside PostgreSQL.
-	db.SetMaxOpenConns(32)
-	db.SetMaxIdleConns(32)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	db.SetMaxOpenConns(p.MaxConns)
+	db.SetMaxIdleConns(p.MaxIdleConns)
+	db.SetConnMaxIdleTime(p.ConnMaxIdleTime)
+	db.SetConnMaxLifetime(p.ConnMaxLifetime)
+	pingCtx, cancel := context.WithTimeout(ctx, p.ConnectTimeout)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
+		// lib/pq's connect_timeout (the same time) may end it first.
+		netErr, timedOut := errors.AsType[net.Error](err)
+		if ctx.Err() == nil && (pingCtx.Err() != nil || timedOut && netErr.Timeout()) {
+			return nil, fmt.Errorf("connect to database: no answer within %s", p.ConnectTimeout)
+		}
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return db, nil

@@ -18,9 +18,47 @@ import (
 
 // Normalize puts text in the form stored text is compared in: Unicode NFC
 // (Thai typed with its marks in another order compares equal), without
-// leading, trailing or repeated white space.
+// invisible format characters (invisible), without leading, trailing or
+// repeated white space.
 func Normalize(text string) string {
-	return strings.Join(strings.Fields(norm.NFC.String(text)), " ")
+	return strings.Join(strings.Fields(stripInvisible(norm.NFC.String(text))), " ")
+}
+
+// invisible tells whether r is a format character free text does without:
+// the bidirectional overrides, embeddings, isolates and marks (which make
+// text display otherwise than it reads: "3-105-\u202e123" shows digits
+// reversed), zero-width joiners and the byte-order mark. Thai needs none
+// of them but the zero-width space (U+200B), which marks word breaks in
+// text without spaces, and is kept.
+func invisible(r rune) bool {
+	return r != '\u200b' && unicode.Is(unicode.Cf, r)
+}
+
+func stripInvisible(s string) string {
+	if !strings.ContainsFunc(s, invisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Identifier checks a code typed by people and compared exactly (a
+// registration number): trimmed, min to max characters, and nothing
+// invisible or that displays otherwise than it reads: no space, control
+// or format character (a bidirectional override, a zero-width space).
+func Identifier(c *apperr.Check, field, s string, min, max int) string {
+	t := strings.TrimSpace(s)
+	n := utf8.RuneCountInString(t)
+	if n < min || n > max || strings.ContainsFunc(t, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || !unicode.IsPrint(r)
+	}) {
+		c.Failf(field, "must have %d to %d characters, without spaces, control or invisible characters", min, max)
+	}
+	return t
 }
 
 // Line cleans a required one-line text (a name, a title): normalised, at
@@ -51,7 +89,7 @@ func OptionalLine(c *apperr.Check, field string, s *string, max int) *string {
 // Text cleans a required text of several lines (a description): NFC,
 // trimmed, line breaks kept as \n, at most max characters.
 func Text(c *apperr.Check, field, s string, max int) string {
-	t := strings.TrimSpace(strings.ReplaceAll(norm.NFC.String(s), "\r\n", "\n"))
+	t := strings.TrimSpace(strings.ReplaceAll(stripInvisible(norm.NFC.String(s)), "\r\n", "\n"))
 	switch n := utf8.RuneCountInString(t); {
 	case n == 0:
 		c.Failf(field, "must not be blank")
@@ -97,7 +135,9 @@ func Email(c *apperr.Check, field, s string) string {
 	addr, err := mail.ParseAddress(s)
 	local, domain, _ := strings.Cut(s, "@")
 	if err != nil || addr.Address != s || addr.Name != "" || len(s) > 254 || local == "" ||
-		!strings.Contains(domain, ".") || strings.ContainsFunc(s, unicode.IsSpace) {
+		!strings.Contains(domain, ".") || strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) {
 		c.Failf(field, "is not an e-mail address like somchai@example.co.th")
 		return s
 	}

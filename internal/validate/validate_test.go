@@ -70,3 +70,31 @@ func TestLineAndText(t *testing.T) {
 		t.Errorf("failed fields %v", fields)
 	}
 }
+
+// Identifiers refuse what displays otherwise than it reads or not at all;
+// free text drops the bidirectional and other invisible format characters
+// but keeps the zero-width space Thai uses between words.
+func TestInvisibleCharacters(t *testing.T) {
+	for _, in := range []string{"3-105-\u202e123/2569-40", "3-105-123\u0001/2569-40", "3-105\u200b-123/2569-40", "3-105-123/2569-40\ufeff", "3-105 123"} {
+		c := apperr.NewCheck("input")
+		if Identifier(c, "registrationNo", in, 3, 40); !c.Failed() {
+			t.Errorf("Identifier(%q) passed", in)
+		}
+	}
+	c := apperr.NewCheck("input")
+	if got := Identifier(c, "registrationNo", " 3-105-123/2569-40 ", 3, 40); got != "3-105-123/2569-40" || c.Failed() {
+		t.Errorf("Identifier = %q, failed %v", got, c.Failed())
+	}
+	for _, in := range []string{"som\u202echai@example.co.th", "somchai@exa\u200dmple.co.th"} {
+		c := apperr.NewCheck("")
+		if Email(c, "email", in); !c.Failed() {
+			t.Errorf("Email(%q) passed", in)
+		}
+	}
+	if got := Line(c, "name", "สมชาย\u202e ใจดี\u2066", 50); got != "สมชาย ใจดี" || c.Failed() {
+		t.Errorf("Line = %q, failed %v", got, c.Failed())
+	}
+	if got := Text(c, "description", "กลิ่น\u200bเหม็น\u202dมาก", 50); got != "กลิ่น\u200bเหม็นมาก" || c.Failed() {
+		t.Errorf("Text = %q, failed %v", got, c.Failed())
+	}
+}

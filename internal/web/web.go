@@ -4,8 +4,11 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -32,6 +35,32 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Authenticate tells who sent a GraphQL request.
 	Authenticate func(context.Context, *http.Request) (access.Caller, error)
+	// Draining, once true, makes /readyz answer 503: the server is
+	// stopping and serves only until its drain period ends.
+	Draining *atomic.Bool
+	// MetricsElsewhere leaves /metrics out: it is served on an address
+	// of its own (--metrics-addr). Otherwise /metrics answers ADMIN keys
+	// only.
+	MetricsElsewhere bool
+}
+
+// adminOnly serves next to callers presenting an ADMIN key: what the
+// metrics show (operation names, traffic, errors) is not for the public.
+func adminOnly(next http.Handler, opts Options) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		caller, err := opts.Authenticate(ctx, r)
+		switch {
+		case err != nil:
+			refuse(ctx, w, opts.Log, err)
+		case caller.Role != access.Admin:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
+			http.Error(w, "the metrics are for ADMIN keys (or serve them on --metrics-addr)", http.StatusUnauthorized)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
 }
 
 // NewHandler routes / to the GraphQL playground, /query to api, /healthz
@@ -41,15 +70,29 @@ func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", playground.Handler("eilnet", "/query"))
 	mux.Handle("/query", graphQL(api, opts))
-	mux.Handle("GET /metrics", opts.Metrics.Handler())
+	if !opts.MetricsElsewhere {
+		mux.Handle("GET /metrics", adminOnly(opts.Metrics.Handler(), opts))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		if opts.Draining != nil && opts.Draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := db.PingContext(ctx); err != nil {
+		// A connection the database dropped (a restart) fails its ping
+		// and is discarded; one more ping, on a new connection, tells
+		// whether the database itself answers.
+		err := db.PingContext(ctx)
+		if err != nil && ctx.Err() == nil {
+			err = db.PingContext(ctx)
+		}
+		if err != nil {
 			opts.Log.WarnContext(ctx, "database not reachable", "err", err)
+			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
 			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
 			return
 		}
@@ -63,25 +106,38 @@ func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 func graphQL(api http.Handler, opts Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		caller, err := opts.Authenticate(r.Context(), r)
-		if err != nil {
-			refuse(w, r, opts.Log, err)
-			return
-		}
-		if l := logLine(r.Context()); l != nil {
-			l.attrs = append(l.attrs, slog.String("caller", caller.Actor()))
-		}
-		ctx, stats := postgres.WithStats(access.WithCaller(r.Context(), caller))
-		ctx, req := obs.WithRequest(ctx)
+		// The deadline covers the whole request: reading its body (a body
+		// sent a byte at a time must not hold the connection), looking up
+		// its key, and running it.
+		ctx := r.Context()
 		if opts.RequestTimeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, opts.RequestTimeout)
 			defer cancel()
+			// Only a body: without one, net/http's own background read of
+			// the connection would meet the deadline and end the request
+			// as if its client had gone. Not every writer can (a test's
+			// recorder): then the server's ReadTimeout alone bounds it.
+			if r.Body != nil && r.Body != http.NoBody {
+				deadline, _ := ctx.Deadline()
+				_ = http.NewResponseController(w).SetReadDeadline(deadline)
+			}
 		}
+		caller, err := opts.Authenticate(ctx, r)
+		if err != nil {
+			refuse(ctx, w, opts.Log, err)
+			return
+		}
+		if l := logLine(ctx); l != nil {
+			l.attrs = append(l.attrs, slog.String("caller", caller.Actor()))
+		}
+		ctx, stats := postgres.WithStats(access.WithCaller(ctx, caller))
+		ctx, req := obs.WithRequest(ctx)
 		api.ServeHTTP(w, r.WithContext(ctx))
 
 		operation, outcome := req.Get()
-		opts.Metrics.ObserveRequest(operation, outcome, time.Since(start), stats.Statements(), stats.Duration())
+		opts.Metrics.ObserveRequest(operation, caller.Role != access.Anonymous && outcome == "ok", outcome,
+			time.Since(start), stats.Statements(), stats.Duration())
 		if l := logLine(r.Context()); l != nil {
 			l.attrs = append(l.attrs,
 				slog.String("operation", operation),
@@ -93,18 +149,44 @@ func graphQL(api http.Handler, opts Options) http.Handler {
 }
 
 // refuse answers a request whose caller could not be told: 401 for a bad
-// key, 503 when the keys could not be read.
-func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	status, code, message := http.StatusUnauthorized, apperr.Unauthenticated, err.Error()
-	if apperr.CodeOf(err) != apperr.Unauthenticated {
-		log.ErrorContext(r.Context(), "authenticate", "err", err)
-		status, code, message = http.StatusServiceUnavailable, apperr.Internal, "the API keys cannot be read now; try again"
-	} else {
+// key; when the keys could not be read, what an executed request would
+// have answered had its SQL failed so (TIMEOUT, SERVICE_UNAVAILABLE), as
+// 503 with Retry-After.
+func refuse(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
+	code, message := apperr.CodeOf(err), err.Error()
+	extensions := map[string]any{}
+	switch {
+	case code == apperr.Unauthenticated:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
+	case code == apperr.RateLimited:
+		e, _ := errors.AsType[*apperr.Error](err)
+		extensions["retryAfter"] = e.Details["retryAfter"]
+		w.Header().Set("Retry-After", fmt.Sprint(e.Details["retryAfter"]))
+	case ctx.Err() != nil:
+		// Out of time, or the client went away (and reads nothing).
+		code, message = apperr.Timeout, "the request took longer than the server allows"
+	case postgres.Unavailable(err):
+		log.WarnContext(ctx, "authenticate: database unavailable", "err", err)
+		code, message = apperr.ServiceUnavailable, "the database is not available now; try again shortly"
+	default:
+		log.ErrorContext(ctx, "authenticate", "err", err)
+		code, message = apperr.Internal, "the API keys cannot be read now; try again"
 	}
+	status, ok := apperr.Status(code)
+	if !ok {
+		status = http.StatusServiceUnavailable
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+	}
+	extensions["code"] = code
 	w.Header().Set("Content-Type", "application/json")
-	transport.SendError(w, status, &gqlerror.Error{Message: message, Extensions: map[string]any{"code": code}})
+	transport.SendError(w, status, &gqlerror.Error{Message: message, Extensions: extensions})
 }
+
+// readyTimeout bounds /readyz: a probe that hangs is as bad as one that
+// fails.
+const readyTimeout = 2 * time.Second
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
