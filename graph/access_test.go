@@ -148,7 +148,7 @@ func TestReadAccessMatrix(t *testing.T) {
 			want{access.Anonymous: isHidden, access.Partner: isHidden, access.Officer: isValue, access.Admin: isValue}},
 		{"Complaint.filedBy of another office", complaint, map[string]any{"id": f.complaint10}, []string{"node", "filedBy"},
 			want{access.Anonymous: isHidden, access.Partner: isHidden, access.Officer: isHidden, access.Admin: isValue}},
-		{"MemberFilter.search", `{ members(filter: {search: "สม"}) { totalCount } }`, nil, []string{"members"},
+		{"MemberFilter.search", `{ members(filter: {search: "สมช"}) { totalCount } }`, nil, []string{"members"},
 			want{access.Anonymous: isUnauth, access.Partner: isValue, access.Officer: isValue, access.Admin: isValue}},
 		{"members' count", `{ members(filter: {officeCode: "PIO-40"}) { totalCount } }`, nil, []string{"members"},
 			want{access.Anonymous: isValue, access.Partner: isValue, access.Officer: isValue, access.Admin: isValue}},

@@ -46,6 +46,7 @@ var (
 	peer     = flag.Bool("peer", true, "also measure PostGraphile side by side (at the first scale; installs it with npm)")
 	rounds   = flag.Int("rounds", 3, "interleaved rounds of the side-by-side comparisons")
 	baseline = flag.String("baseline", "", "also measure the server built from this git revision side by side (at the first scale)")
+	abuse    = flag.Bool("abuse", true, "also measure a partner's lookup while anonymous callers loop on the costliest queries (at the last scale)")
 )
 
 func main() {
@@ -133,6 +134,12 @@ func run(ctx context.Context) error {
 		if err := compareChildPages(ctx, rep, db, catalog, scale); err != nil {
 			db.Close()
 			return err
+		}
+		if i == len(scaleList)-1 && *abuse {
+			if err := compareUnderAbuse(ctx, rep, db, name, scale); err != nil {
+				db.Close()
+				return err
+			}
 		}
 		if i == 0 && *peer {
 			if err := comparePeers(ctx, rep, db, name, scale); err != nil {

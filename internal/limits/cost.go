@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -162,7 +163,79 @@ func (c *Costs) field(f *ast.Field, vars map[string]any, page int) int {
 			n = listLength(args[size.slicing])
 		}
 	}
-	return satMul(n, satAdd(1, c.selectionSet(f.SelectionSet, vars, childPage)))
+	// The statement runs once for the field (its parents multiply it),
+	// however many objects it answers.
+	cost := satMul(n, satAdd(1, c.selectionSet(f.SelectionSet, vars, childPage)))
+	return satAdd(cost, sqlPrice(f, args))
+}
+
+// Points for work of the database that the objects a field answers do
+// not show: 20 points per millisecond the statement takes on the demo
+// network at scale 10 (as timed by extensions.sql under --debug, the
+// worst of three runs), rounded up. A text shorter than the trigram
+// indexes' three characters cannot use them and is read row by row.
+const (
+	shortSearchPrice = 15000 // search of 1-2 characters: 450-760 ms
+	searchPrice      = 1000  // search of 3-200 characters: 12-40 ms
+	shortCountPrice  = 6000  // totalCount of a list searched for 1-2 characters: 110-310 ms
+	countPrice       = 500   // totalCount of a list searched for 3 or more: 1-21 ms
+	statsPrice       = 4000  // complaintStats, whatever the grouping (the scan dominates): up to 190 ms
+	summaryPrice     = 2000  // networkSummary: 96 ms
+	shortText        = 3
+)
+
+// sqlPrice is what f costs besides its objects: a text search, a count
+// under one, an aggregate.
+func sqlPrice(f *ast.Field, args map[string]any) int {
+	if f.ObjectDefinition != nil && f.ObjectDefinition.Name == "Query" {
+		switch f.Name {
+		case "search":
+			if short(args["text"]) {
+				return shortSearchPrice
+			}
+			return searchPrice
+		case "complaintStats":
+			return statsPrice
+		case "networkSummary":
+			return summaryPrice
+		}
+	}
+	filter, _ := args["filter"].(map[string]any)
+	if text, ok := filter["search"]; ok && text != nil && selects(f.SelectionSet, "totalCount") {
+		if short(text) {
+			return shortCountPrice
+		}
+		return countPrice
+	}
+	return 0
+}
+
+// short tells whether a search text is too short for the trigram indexes.
+func short(v any) bool {
+	s, _ := v.(string)
+	return utf8.RuneCountInString(strings.TrimSpace(s)) < shortText
+}
+
+// selects tells whether set selects a field named name, through fragments
+// too.
+func selects(set ast.SelectionSet, name string) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == name {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selects(sel.SelectionSet, name) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if sel.Definition != nil && selects(sel.Definition.SelectionSet, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // introspection costs the introspection below set: the schema's size for

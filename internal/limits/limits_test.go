@@ -93,7 +93,15 @@ func TestCostArguments(t *testing.T) {
 		{`{ factories(first: 100000) { nodes { name } } }`, nil, 1 + 100},
 		{`{ factories(first: -5) { nodes { name } } }`, nil, 1},
 		{`{ provinces { code } }`, nil, 77},
-		{`{ search(text: "โรงงาน", first: 5) { node { __typename } } }`, nil, 5 * 2},
+		// Work of the database the objects do not show is priced too: a
+		// search, by its text's length; a count under one; an aggregate.
+		{`{ search(text: "โรงงาน", first: 5) { node { __typename } } }`, nil, 5*2 + 1000},
+		{`{ search(text: "รง", first: 5) { node { __typename } } }`, nil, 5*2 + 15000},
+		{`{ factories(filter: {search: "ศิลา"}) { totalCount } }`, nil, 1 + 500},
+		{`{ factories(filter: {search: "ศิ"}) { totalCount } }`, nil, 1 + 6000},
+		{`{ factories(filter: {search: "ศิ"}) { nodes { name } } }`, nil, 1 + 20},
+		{`{ provinces { members(filter: {search: "สมชาย"}) { totalCount } } }`, nil, 77 * (1 + 1 + 500)},
+		{`{ networkSummary { members } }`, nil, 1 + 2000},
 		{`{ a: provinces { code } b: provinces { code } }`, nil, 154},
 		{`fragment F on Province { office { code } } { provinces { ...F } }`, nil, 77 * 2},
 		// A variable is read as the resolver reads it: "7" is 7.
@@ -101,7 +109,7 @@ func TestCostArguments(t *testing.T) {
 		{`query($n: Int) { factories(first: $n) { nodes { name } } }`, map[string]any{"n": "lots"}, 1 + 100},
 		{`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{"a", "b"}}, 2},
 		{`{ nodes(ids: "TWVtYmVyOjE") { ... on Member { office { code } } } }`, nil, 2},
-		{`{ complaintStats(groupBy: [REGION]) { count } }`, nil, 1000},
+		{`{ complaintStats(groupBy: [REGION]) { count } }`, nil, 1000 + 4000},
 		{`{ __typename }`, nil, 0},
 	}
 	for _, c := range cases {
