@@ -105,7 +105,9 @@ func TestSilentDatabase(t *testing.T) {
 	proxy.Freeze()
 	for _, caller := range []struct{ name, key string }{{"anonymous", ""}, {"keyed", key}} {
 		a := post(t, base, caller.key, query)
-		if a.took > 2500*time.Millisecond || len(a.codes) == 0 || a.codes[0] != "TIMEOUT" {
+		// The deadline, lib/pq's cancel request (at most a second against a
+		// silent database) and slack for a loaded machine.
+		if a.took > 3500*time.Millisecond || len(a.codes) == 0 || a.codes[0] != "TIMEOUT" {
 			t.Errorf("%s, database silent: HTTP %d after %s: %s", caller.name, a.status, a.took.Round(time.Millisecond), a.body)
 		}
 	}
@@ -211,8 +213,8 @@ func TestReadyAfterRestart(t *testing.T) {
 	proxy := dbtest.NewProxy(t)
 	base, stop := startServer(t, proxy.URL(db), "serve", "--port", "0")
 	defer stop()
-	// Requests at once leave the pool several connections, all of which
-	// the restart kills.
+	// Requests at once leave several connections open, all of which the
+	// restart kills, /readyz's own among them.
 	done := make(chan answer, 8)
 	for range 8 {
 		go func() {

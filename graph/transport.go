@@ -187,11 +187,12 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 		return
 	}
 	// A database outage is the same answer for every caller: 503, and
-	// when to come back. Not for a mutation that wrote something: a
-	// client retrying a 503 would write it twice.
-	wrote := rc.Operation.Operation == ast.Mutation && len(resp.Data) > 0 && string(resp.Data) != "null"
+	// when to come back. Not for a mutation: one of its fields may have
+	// written before the fault (its answer then null all the same, the
+	// fields being non-null), and a client retrying a 503 would write it
+	// twice; the error's code tells it what happened.
 	for _, e := range resp.Errors {
-		if e.Extensions["code"] == string(apperr.ServiceUnavailable) && !wrote {
+		if e.Extensions["code"] == string(apperr.ServiceUnavailable) && rc.Operation.Operation != ast.Mutation {
 			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
 			w.WriteHeader(http.StatusServiceUnavailable)
 			break

@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -114,5 +115,37 @@ func TestAuthenticatorBoundsBadKeys(t *testing.T) {
 	now = now.Add(61 * time.Second)
 	if err := caller("eil_other", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
 		t.Errorf("a bad key in the next minute: %v", err)
+	}
+}
+
+// An address out of failures still gets its good keys through: one
+// client's bad keys do not lock out the others behind the same proxy.
+func TestBadKeysDoNotLockOutGoodOnes(t *testing.T) {
+	db := dbtest.Seeded(t)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	auth := access.NewAuthenticator(db, func(string) string { return "" }, 5*time.Second, func() time.Time { return now })
+	key, err := access.CreateKey(context.Background(), db, access.NewKey{Name: "behind-proxy", Role: access.Partner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	caller := func(k string) error {
+		r := httptest.NewRequest("POST", "/query", nil)
+		r.RemoteAddr = "192.0.2.9:4711"
+		r.Header.Set("Authorization", "Bearer "+k)
+		_, err := auth.Caller(context.Background(), r)
+		return err
+	}
+	if err := caller(key); err != nil {
+		t.Fatalf("the good key: %v", err)
+	}
+	for i := range access.MaxFailures {
+		caller(fmt.Sprintf("eil_bad_%d", i))
+	}
+	if err := caller("eil_bad_more"); apperr.CodeOf(err) != apperr.RateLimited {
+		t.Fatalf("a bad key past the budget: %v", err)
+	}
+	now = now.Add(10 * time.Second) // the good key's cache entry expired
+	if err := caller(key); err != nil {
+		t.Errorf("the good key from the same address: %v", err)
 	}
 }

@@ -33,6 +33,11 @@ type Authenticator struct {
 	// minute: past MaxFailures it is refused without a lookup, so that
 	// guessing keys is slow and costs the database nothing.
 	failures map[string]*failureCount
+	// vouched remembers, by hash, keys found live in the last
+	// vouchedFor: they are looked up even from an address out of
+	// failures, so that one client's bad keys do not lock out the good
+	// keys of others behind the same address (a proxy, a NAT).
+	vouched map[string]time.Time
 }
 
 type failureCount struct {
@@ -47,6 +52,7 @@ const (
 	MaxFailures   = 20
 	failureWindow = time.Minute
 	maxRefused    = 10000
+	vouchedFor    = time.Hour
 )
 
 type knownKey struct {
@@ -58,7 +64,7 @@ type knownKey struct {
 // not at all); now is the clock.
 func NewAuthenticator(db sqlx.QueryerContext, provinceOf func(office string) string, ttl time.Duration, now func() time.Time) *Authenticator {
 	return &Authenticator{db: db, provinceOf: provinceOf, ttl: ttl, now: now, known: map[string]knownKey{},
-		refused: map[string]time.Time{}, failures: map[string]*failureCount{}}
+		refused: map[string]time.Time{}, failures: map[string]*failureCount{}, vouched: map[string]time.Time{}}
 }
 
 // Caller is the caller of r: Anonymous without an Authorization header,
@@ -142,6 +148,7 @@ func (a *Authenticator) key(ctx context.Context, token, address string) (*Key, e
 	a.mu.Lock()
 	k, ok := a.known[token]
 	refusedUntil, refused := a.refused[hash]
+	vouchedUntil, vouched := a.vouched[hash]
 	a.mu.Unlock()
 	if ok && now.Before(k.expires) {
 		return k.key, nil
@@ -149,16 +156,28 @@ func (a *Authenticator) key(ctx context.Context, token, address string) (*Key, e
 	if refused && now.Before(refusedUntil) {
 		return nil, nil
 	}
-	if retry, ok := a.failing(address); !ok {
+	if retry, ok := a.failing(address); !ok && !(vouched && now.Before(vouchedUntil)) {
 		return nil, &apperr.Error{Code: apperr.RateLimited, Details: map[string]any{"retryAfter": retry},
 			Message: fmt.Sprintf("too many requests with unknown or revoked API keys from this address; try again in %d s", retry)}
-	}
-	if a.ttl <= 0 {
-		return Authenticate(ctx, a.db, token)
 	}
 	key, err := Authenticate(ctx, a.db, token)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if key != nil {
+		if len(a.vouched) >= maxRefused {
+			for h, until := range a.vouched {
+				if !now.Before(until) {
+					delete(a.vouched, h)
+				}
+			}
+		}
+		if len(a.vouched) < maxRefused {
+			a.vouched[hash] = now.Add(vouchedFor)
+		}
+	}
+	if a.ttl <= 0 {
+		return key, err
+	}
 	// Forget expired keys, so that revoked ones do not linger.
 	for t, k := range a.known {
 		if !now.Before(k.expires) {

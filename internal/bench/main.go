@@ -263,7 +263,8 @@ type process struct {
 // start serves database. The load runs as an ADMIN without a budget: the
 // benchmark measures the server, not its rate limits.
 func start(ctx context.Context, database string, port int, flags ...string) (*process, error) {
-	return startBinary(ctx, *eilnet, database, port, flags...)
+	// Nothing balances load here: stop without draining.
+	return startBinary(ctx, *eilnet, database, port, append([]string{"--drain-period", "0"}, flags...)...)
 }
 
 // startBinary serves database with the eilnet binary bin, as start does.

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"eilnet/internal/page"
+	"eilnet/internal/validate"
 )
 
 // Costs computes the static cost of operations from the schema: every
@@ -163,8 +164,9 @@ func (c *Costs) field(f *ast.Field, vars map[string]any, page int) int {
 			n = listLength(args[size.slicing])
 		}
 	}
-	// The statement runs once for the field (its parents multiply it),
-	// however many objects it answers.
+	// Once for the field however many objects it answers; its parents
+	// multiply it, as if each ran its own statement: loaders batch them
+	// into one, but its work grows with them.
 	cost := satMul(n, satAdd(1, c.selectionSet(f.SelectionSet, vars, childPage)))
 	return satAdd(cost, sqlPrice(f, args))
 }
@@ -195,25 +197,37 @@ func sqlPrice(f *ast.Field, args map[string]any) int {
 			}
 			return searchPrice
 		case "complaintStats":
-			return statsPrice
+			return satAdd(statsPrice, searchedPrice(args, true))
 		case "networkSummary":
 			return summaryPrice
 		}
 	}
+	return searchedPrice(args, selects(f.SelectionSet, "totalCount"))
+}
+
+// searchedPrice is what a list filtered by a search text costs: a text
+// too short for the indexes is read row by row for a page as for a
+// count; a longer one costs only when counted.
+func searchedPrice(args map[string]any, counted bool) int {
 	filter, _ := args["filter"].(map[string]any)
-	if text, ok := filter["search"]; ok && text != nil && selects(f.SelectionSet, "totalCount") {
-		if short(text) {
-			return shortCountPrice
-		}
+	text, ok := filter["search"]
+	switch {
+	case !ok || text == nil:
+		return 0
+	case short(text):
+		return shortCountPrice
+	case counted:
 		return countPrice
 	}
 	return 0
 }
 
-// short tells whether a search text is too short for the trigram indexes.
+// short tells whether a search text, as the search will see it
+// (normalised: invisible characters gone), is too short for the trigram
+// indexes.
 func short(v any) bool {
 	s, _ := v.(string)
-	return utf8.RuneCountInString(strings.TrimSpace(s)) < shortText
+	return utf8.RuneCountInString(validate.Normalize(s)) < shortText
 }
 
 // selects tells whether set selects a field named name, through fragments

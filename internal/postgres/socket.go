@@ -59,21 +59,28 @@ func (d dialer) DialTimeout(network, address string, timeout time.Duration) (net
 // connection is made; any other socket is a cancel request's, bounded by
 // cancelTimeout.
 func (d dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	c, err := d.Dialer.DialContext(ctx, network, address)
-	if err != nil {
-		return nil, err
-	}
-	s := &socket{Conn: c}
 	slot, ok := ctx.Value(socketSlotKey{}).(*socketSlot)
 	if !ok {
 		// Not a connection: lib/pq's cancel request, which waits for the
 		// server to close it. A prepared statement's cancellation waits
 		// for it before the statement returns; a frozen server never
-		// closes it.
-		s.limit = time.Now().Add(cancelTimeout)
-		c.SetDeadline(s.limit)
+		// closes it, a silent network never connects it.
+		limit := time.Now().Add(cancelTimeout)
+		ctx, cancel := context.WithDeadline(ctx, limit)
+		defer cancel()
+		c, err := d.Dialer.DialContext(ctx, network, address)
+		if err != nil {
+			return nil, err
+		}
+		s := &socket{Conn: c, limit: limit}
+		c.SetDeadline(limit)
 		return s, nil
 	}
+	c, err := d.Dialer.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	s := &socket{Conn: c}
 	// lib/pq may dial more than once (another host, another TLS mode):
 	// the last socket is the connection's. It is bound to the context of
 	// the whole connection attempt, not to ctx, which lib/pq ends as soon

@@ -163,8 +163,12 @@ func refuse(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err er
 		extensions["retryAfter"] = e.Details["retryAfter"]
 		w.Header().Set("Retry-After", fmt.Sprint(e.Details["retryAfter"]))
 	case ctx.Err() != nil:
-		// Out of time, or the client went away (and reads nothing).
+		// Out of time, the server stopping, or the client gone (and
+		// reading nothing).
 		code, message = apperr.Timeout, "the request took longer than the server allows"
+		if cause, ok := errors.AsType[*apperr.Error](context.Cause(ctx)); ok {
+			code, message = cause.Code, cause.Message
+		}
 	case postgres.Unavailable(err):
 		log.WarnContext(ctx, "authenticate: database unavailable", "err", err)
 		code, message = apperr.ServiceUnavailable, "the database is not available now; try again shortly"
