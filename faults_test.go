@@ -158,14 +158,7 @@ func TestLockedTable(t *testing.T) {
 	db := dbtest.Seeded(t)
 	base, stop := startServer(t, db.URL, "serve", "--port", "0", "--lock-timeout", "300ms", "--request-timeout", "10s", "--db-max-conns", "4")
 	defer stop()
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`LOCK TABLE factories IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	db.Lock(t, "factories")
 	// More requests for the locked table than the pool has connections.
 	answers := make(chan answer, 8)
 	for range 8 {
@@ -192,14 +185,7 @@ func TestKeyLookupUnderDeadline(t *testing.T) {
 	base, stop := startServer(t, db.URL, "serve", "--port", "0", "--request-timeout", "1s", "--lock-timeout", "0")
 	defer stop()
 	key := newKey(t, db)
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	db.Lock(t, "api_keys")
 	a := post(t, base, key, `{ provinces { code } }`)
 	if a.took > 2500*time.Millisecond || a.status != http.StatusServiceUnavailable || len(a.codes) != 1 || a.codes[0] != "TIMEOUT" {
 		t.Errorf("keyed request, api_keys locked: HTTP %d after %s: %s", a.status, a.took.Round(time.Millisecond), a.body)
@@ -299,28 +285,10 @@ func TestShutdownDrains(t *testing.T) {
 	db := dbtest.Seeded(t)
 	base, stop := startServer(t, db.URL, "serve", "--port", "0", "--drain-period", "3s", "--shutdown-timeout", "500ms", "--lock-timeout", "0")
 	defer stop()
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`LOCK TABLE factories IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	db.Lock(t, "factories")
 	straggler := make(chan answer, 1)
 	go func() { straggler <- post(t, base, "", `{ factories(first: 2) { nodes { name } } }`) }()
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		var waiting int
-		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the request never reached the database")
-		}
-	}
+	db.AwaitLockWaiter(t)
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
 	time.Sleep(300 * time.Millisecond)

@@ -143,14 +143,7 @@ func TestGracefulShutdown(t *testing.T) {
 	db := dbtest.Seeded(t)
 	base, stop := startServer(t, db.URL, "serve", "--port", "0")
 	// A lock on factories holds the request's statement until released.
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`LOCK TABLE factories IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	release := db.Lock(t, "factories")
 	body := []byte(`{"query": "{ factories(first: 2) { nodes { name } } }"}`)
 	type result struct {
 		status int
@@ -169,19 +162,7 @@ func TestGracefulShutdown(t *testing.T) {
 		answered <- result{resp.StatusCode, b, err}
 	}()
 	// Wait until the request's statement waits for the lock.
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		var waiting int
-		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the request never reached the database")
-		}
-	}
+	db.AwaitLockWaiter(t)
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
 	time.Sleep(200 * time.Millisecond)
@@ -190,7 +171,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("run returned with a request in flight: %v", err)
 	default:
 	}
-	tx.Rollback()
+	release()
 
 	r := <-answered
 	if r.err != nil || r.status != 200 || !bytes.Contains(r.body, []byte(`"nodes"`)) || bytes.Contains(r.body, []byte(`"errors"`)) {

@@ -15,31 +15,6 @@ import (
 	"eilnet/internal/gqltest"
 )
 
-// lockFactories holds an exclusive lock on factories, so that any statement
-// reading them waits, until the returned function releases it.
-func lockFactories(t *testing.T, db *dbtest.DB) func() {
-	t.Helper()
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`LOCK TABLE factories IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	return func() { tx.Rollback() }
-}
-
-// waiting counts the statements waiting for the lock.
-func waiting(t *testing.T, db *dbtest.DB) int {
-	t.Helper()
-	var n int
-	if err := db.Get(&n, `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func eventually(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -56,7 +31,7 @@ const factoryQuery = `{ factories(first: 3) { nodes { name } } }`
 func TestRequestDeadlineCancelsSQL(t *testing.T) {
 	db := dbtest.Seeded(t)
 	s := gqltest.NewServer(t, db, gqltest.Options{RequestTimeout: 300 * time.Millisecond})
-	release := lockFactories(t, db)
+	release := db.Lock(t, "factories")
 	defer release()
 
 	start := time.Now()
@@ -67,14 +42,14 @@ func TestRequestDeadlineCancelsSQL(t *testing.T) {
 	if len(resp.Errors) == 0 || resp.Errors[0].Code() != "TIMEOUT" {
 		t.Fatalf("errors %+v, want TIMEOUT", resp.Errors)
 	}
-	eventually(t, "the cancelled statement leaving", func() bool { return waiting(t, db) == 0 })
+	eventually(t, "the cancelled statement leaving", func() bool { return db.LockWaiters(t) == 0 })
 }
 
 // A client that goes away cancels the SQL of its request.
 func TestDisconnectCancelsSQL(t *testing.T) {
 	db := dbtest.Seeded(t)
 	s := gqltest.NewServer(t, db, gqltest.Options{})
-	release := lockFactories(t, db)
+	release := db.Lock(t, "factories")
 	defer release()
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -91,10 +66,10 @@ func TestDisconnectCancelsSQL(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	eventually(t, "the statement waiting for the lock", func() bool { return waiting(t, db) == 1 })
+	eventually(t, "the statement waiting for the lock", func() bool { return db.LockWaiters(t) == 1 })
 	cancel()
 	<-done
-	eventually(t, "the abandoned statement leaving", func() bool { return waiting(t, db) == 0 })
+	eventually(t, "the abandoned statement leaving", func() bool { return db.LockWaiters(t) == 0 })
 
 	// The server is fine afterwards.
 	release()

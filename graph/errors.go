@@ -59,31 +59,29 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 	}
 	// The SQL of a request that runs out of time is cancelled and fails
 	// with PostgreSQL's own error; the request's context tells why.
-	if cause, ok := errors.AsType[*apperr.Error](context.Cause(ctx)); ok && ctx.Err() != nil {
-		gqlErr.Message = cause.Message
-		gqlErr.Extensions = map[string]any{"code": string(cause.Code)}
-		return gqlErr
+	if e, ok := apperr.Ended(ctx); ok {
+		return presented(gqlErr, e)
 	}
-	switch ctx.Err() {
-	case context.DeadlineExceeded:
-		gqlErr.Message = "the request took longer than the server allows"
-		gqlErr.Extensions = map[string]any{"code": string(apperr.Timeout)}
-		return gqlErr
-	case context.Canceled:
+	switch {
+	case ctx.Err() != nil:
 		log.WarnContext(ctx, "client went away before the answer", "path", gqlErr.Path.String(), "err", err)
-	default:
+	case postgres.Unavailable(err):
 		// A database that cannot be reached or is restarting is not a
 		// fault of the request, nor of the server's code.
-		if postgres.Unavailable(err) {
-			log.WarnContext(ctx, "database unavailable", "path", gqlErr.Path.String(), "err", err)
-			gqlErr.Message = "the database is not available now; try again shortly"
-			gqlErr.Extensions = map[string]any{"code": string(apperr.ServiceUnavailable)}
-			gqlErr.Err = nil
-			return gqlErr
-		}
+		log.WarnContext(ctx, "database unavailable", "path", gqlErr.Path.String(), "err", err)
+		return presented(gqlErr, apperr.ErrUnavailable)
+	default:
 		log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 	}
 	return internal(gqlErr)
+}
+
+// presented is gqlErr, where it is, as e.
+func presented(gqlErr *gqlerror.Error, e *apperr.Error) *gqlerror.Error {
+	gqlErr.Message = e.Message
+	gqlErr.Extensions = map[string]any{"code": string(e.Code)}
+	gqlErr.Err = nil
+	return gqlErr
 }
 
 // internal is what a client sees of a fault of the server: where, not what.

@@ -191,11 +191,10 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 	}
 	caller := access.From(ctx)
 	m := meterFrom(ctx)
-	if writes := limits.Writes(rc.Operation); writes > 0 {
-		if g.cfg.MaxWrites > 0 && writes > g.cfg.MaxWrites {
-			return requestError(apperr.QueryTooComplex, map[string]any{"writes": writes, "limit": g.cfg.MaxWrites},
-				"the mutation writes %d times; the limit is %d per request", writes, g.cfg.MaxWrites)
-		}
+	writes := limits.Writes(rc.Operation)
+	if g.cfg.MaxWrites > 0 && writes > g.cfg.MaxWrites {
+		return requestError(apperr.QueryTooComplex, map[string]any{"writes": writes, "limit": g.cfg.MaxWrites},
+			"the mutation writes %d times; the limit is %d per request", writes, g.cfg.MaxWrites)
 	}
 	cost := g.costs.Of(rc.Operation, rc.Variables)
 	if limit := g.cfg.MaxCost[caller.Role]; limit > 0 && cost > limit {
@@ -216,7 +215,7 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 		m.record(limits.Usage{Requested: cost, Remaining: -1})
 	}
 	// Writes are counted last, once nothing else refuses the request.
-	if writes, budget := limits.Writes(rc.Operation), g.cfg.WriteBudget[caller.Role]; writes > 0 && budget > 0 {
+	if budget := g.cfg.WriteBudget[caller.Role]; writes > 0 && budget > 0 {
 		if u, ok := g.writes.Spend(caller.Owner(), budget, writes); !ok {
 			retry := int(time.Until(u.ResetAt).Seconds()) + 1
 			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},

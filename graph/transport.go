@@ -54,7 +54,7 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 		// The body's read deadline is the request's (internal/web).
 		if errors.Is(err, os.ErrDeadlineExceeded) || ctx.Err() != nil {
-			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+			apperr.RetryLater(w.Header())
 			t.g.refuse(ctx, w, exec, http.StatusServiceUnavailable, apperr.Timeout, "the request body did not arrive in time")
 			return
 		}
@@ -174,14 +174,13 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 		// the operation ran: the deadline passed while the request was
 		// read or checked, the server is stopping, or the client went
 		// away.
-		err := requestError(apperr.Timeout, nil, "the request took longer than the server allows")
-		if cause, ok := errors.AsType[*apperr.Error](context.Cause(ctx)); ok {
-			err = gqlerror.WrapPath(nil, cause)
-		} else if ctx.Err() == context.Canceled {
+		e, ok := apperr.Ended(ctx)
+		if !ok {
 			g.log.InfoContext(ctx, "client went away before its operation ran")
 		}
+		err := gqlerror.WrapPath(nil, e)
 		// Nothing ran: 503, and when to come back.
-		w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+		apperr.RetryLater(w.Header())
 		w.WriteHeader(http.StatusServiceUnavailable)
 		g.write(ctx, w, m, exec.DispatchError(ctx, gqlerror.List{err}))
 		return
@@ -193,7 +192,7 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 	// twice; the error's code tells it what happened.
 	for _, e := range resp.Errors {
 		if e.Extensions["code"] == string(apperr.ServiceUnavailable) && rc.Operation.Operation != ast.Mutation {
-			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+			apperr.RetryLater(w.Header())
 			w.WriteHeader(http.StatusServiceUnavailable)
 			break
 		}
@@ -213,7 +212,7 @@ func (g *guard) status(w http.ResponseWriter, errs gqlerror.List) int {
 				return http.StatusMethodNotAllowed
 			}
 		case apperr.ServiceUnavailable, apperr.Timeout:
-			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+			apperr.RetryLater(w.Header())
 		}
 		status, _ := apperr.Status(e.Code)
 		return status
@@ -223,7 +222,7 @@ func (g *guard) status(w http.ResponseWriter, errs gqlerror.List) int {
 		return http.StatusUnprocessableEntity
 	case errs[0].Err != nil:
 		// The guard could not read what it needed (the database).
-		w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+		apperr.RetryLater(w.Header())
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusOK

@@ -93,25 +93,18 @@ func TestAuthenticatorBoundsBadKeys(t *testing.T) {
 	if err := caller("eil_bad", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
 		t.Fatalf("an unknown key: %v", err)
 	}
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(`LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	release := db.Lock(t, "api_keys")
 	for i := 2; i <= access.MaxFailures; i++ {
 		if err := caller("eil_bad", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
 			t.Fatalf("the unknown key again (%d), without a lookup: %v", i, err)
 		}
 	}
-	err = caller("eil_other", "192.0.2.7")
+	err := caller("eil_other", "192.0.2.7")
 	e, ok := errors.AsType[*apperr.Error](err)
 	if !ok || e.Code != apperr.RateLimited || e.Details["retryAfter"] != 61 {
 		t.Errorf("a bad key past the address's budget: %v", err)
 	}
-	tx.Rollback()
+	release()
 	now = now.Add(61 * time.Second)
 	if err := caller("eil_other", "192.0.2.7"); apperr.CodeOf(err) != apperr.Unauthenticated {
 		t.Errorf("a bad key in the next minute: %v", err)

@@ -5,6 +5,7 @@
 package apperr
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,14 +54,36 @@ const (
 	Internal Code = "INTERNAL_SERVER_ERROR"
 )
 
-// ErrShuttingDown ends the requests still running when the server stops:
-// their contexts' cause, which they answer.
-var ErrShuttingDown = &Error{Code: ServiceUnavailable, Message: "the server is shutting down; try again"}
+// The errors every layer answers alike: a request out of time, a
+// database that cannot serve, and (as the cause its context is cancelled
+// with) a request still running when the server stops.
+var (
+	ErrTimeout      = &Error{Code: Timeout, Message: "the request took longer than the server allows"}
+	ErrUnavailable  = &Error{Code: ServiceUnavailable, Message: "the database is not available now; try again shortly"}
+	ErrShuttingDown = &Error{Code: ServiceUnavailable, Message: "the server is shutting down; try again"}
+)
 
-// RetryAfter is the Retry-After, in seconds, of a SERVICE_UNAVAILABLE or
+// Ended is what a request whose context has ended answers: the cause it
+// was cancelled with, or else ErrTimeout; ok is false unless ctx ended by
+// a cause or its deadline (it is live, or its client went away).
+func Ended(ctx context.Context) (e *Error, ok bool) {
+	if ctx.Err() == nil {
+		return ErrTimeout, false
+	}
+	if cause, ok := errors.AsType[*Error](context.Cause(ctx)); ok {
+		return cause, true
+	}
+	return ErrTimeout, ctx.Err() == context.DeadlineExceeded
+}
+
+// retryAfter is the Retry-After, in seconds, of a SERVICE_UNAVAILABLE or
 // TIMEOUT answer: long enough for a restarting database or a lock to
 // pass, short enough for a dashboard to come back by itself.
-const RetryAfter = 5
+const retryAfter = "5"
+
+// RetryLater tells the client of a SERVICE_UNAVAILABLE or TIMEOUT answer
+// when to come back (Retry-After).
+func RetryLater(h http.Header) { h.Set("Retry-After", retryAfter) }
 
 // Status is the HTTP status of a request refused with code before it ran
 // (an executed request's errors are in a 200 answer, with its data),

@@ -5,10 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,12 +21,16 @@ import (
 // limits (each at most --max-cost's 5,000 points), and one it may not (a
 // search of two letters, 15,000 points): what an outsider looping on the
 // dearest work can make the database do.
-var abuses = []string{
-	`{ complaintStats(groupBy: [REGION, CATEGORY]) { count } }`,
-	`{ a: search(text: "ศิลา", first: 1) { score } b: search(text: "บางพลี", first: 1) { score }
+var abuses = []struct{ query, about string }{
+	{`{ complaintStats(groupBy: [REGION, CATEGORY]) { count } }`,
+		"complaintStats by region and category (5,000 points, the limit)"},
+	{`{ a: search(text: "ศิลา", first: 1) { score } b: search(text: "บางพลี", first: 1) { score }
 	   c: search(text: "โรงงาน", first: 1) { score } d: search(text: "ขอนแก่น", first: 1) { score } }`,
-	`{ a: networkSummary { members complaints } b: networkSummary(fiscalYear: 2567) { members complaints } }`,
-	`{ search(text: "ศิ", first: 1) { score } }`,
+		"four searches of 4-7 characters (4,004 points)"},
+	{`{ a: networkSummary { members complaints } b: networkSummary(fiscalYear: 2567) { members complaints } }`,
+		"two network summaries (4,002 points)"},
+	{`{ search(text: "ศิ", first: 1) { score } }`,
+		"a search of two letters (15,000 points: refused)"},
 }
 
 // abuseAddresses are the client addresses the abusers send from (the
@@ -45,19 +48,16 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 		return err
 	}
 	defer srv.stop()
-	create := exec.CommandContext(ctx, *eilnet, "apikey", "create", "--role", "PARTNER",
-		"--name", fmt.Sprintf("bench-partner-%d", time.Now().UnixNano()))
-	create.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
-	key, err := create.Output()
+	key, err := createKey(ctx, *eilnet, database, "PARTNER")
 	if err != nil {
-		return fmt.Errorf("create a partner key: %w", err)
+		return err
 	}
 	var reg string
 	if err := db.GetContext(ctx, &reg, `SELECT registration_no FROM factories WHERE province_code = '40' ORDER BY id LIMIT 1`); err != nil {
 		return err
 	}
 	normal, _ := json.Marshal(map[string]any{"query": contract("partner_factory_lookup"), "variables": map[string]any{"reg": reg}})
-	partner := &process{base: srv.base, path: srv.path, key: strings.TrimSpace(string(key))}
+	partner := &process{base: srv.base, path: srv.path, key: key}
 	if _, err := partner.answer(normal); err != nil {
 		return fmt.Errorf("the partner's lookup: %w", err)
 	}
@@ -94,7 +94,7 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 			for w := range 4 {
 				wg.Go(func() {
 					for i := w; abuseCtx.Err() == nil; i++ {
-						body, _ := json.Marshal(map[string]any{"query": abuses[i%len(abuses)]})
+						body, _ := json.Marshal(map[string]any{"query": abuses[i%len(abuses)].query})
 						req, _ := http.NewRequestWithContext(abuseCtx, http.MethodPost, srv.base+srv.path, bytes.NewReader(body))
 						req.Header.Set("Content-Type", "application/json")
 						resp, err := client.Do(req)
@@ -128,13 +128,7 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 			return outcome{}, err
 		}
 		var answered []string
-		for _, code := range slices.Sorted(func(yield func(int) bool) {
-			for c := range statuses {
-				if !yield(c) {
-					return
-				}
-			}
-		}) {
+		for _, code := range slices.Sorted(maps.Keys(statuses)) {
 			answered = append(answered, fmt.Sprintf("%d HTTP %d", statuses[code], code))
 		}
 		return outcome{under, answered}, nil
@@ -161,16 +155,15 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 			"The abusers (default limits: 5,000 points a request, 50,000 a minute per address) sent, in turn: %s. "+
 			"The load generator runs on the server's machine, so a flood of refusals also takes the server's CPU from it.",
 			polite.m.p99/quiet.p99, strings.Join(polite.answered, ", "), flood.m.p99/quiet.p99, strings.Join(flood.answered, ", "),
-			strings.Join(abuseNames(), "; ")))
+			strings.Join(abuseAbouts(), "; ")))
 	return nil
 }
 
-// abuseNames describes the abusers' queries for the report.
-func abuseNames() []string {
-	return []string{
-		"complaintStats by region and category (5,000 points, the limit)",
-		"four searches of 4-7 characters (4,004 points)",
-		"two network summaries (4,002 points)",
-		"a search of two letters (15,000 points: refused)",
+// abuseAbouts describes the abusers' queries for the report.
+func abuseAbouts() []string {
+	about := make([]string, len(abuses))
+	for i, a := range abuses {
+		about[i] = a.about
 	}
+	return about
 }

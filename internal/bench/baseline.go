@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -113,17 +112,9 @@ func compareBaseline(ctx context.Context, rep *report, admin, db *sqlx.DB, catal
 			return fmt.Errorf("%s: %s answers otherwise than eilnet:\n%s\n%s", q.name, then, b, a)
 		}
 		contenders := []contender{serverContender(now, ours, body), serverContender(then, before, body)}
-		samples := map[string]map[int][]peerSample{now: {}, then: {}}
-		for range *rounds {
-			for _, c := range contenders {
-				for _, conc := range []int{1, 8} {
-					m, cpu, err := c.load(ctx, conc, *duration)
-					if err != nil {
-						return fmt.Errorf("%s on %s: %w", q.name, c.name, err)
-					}
-					samples[c.name][conc] = append(samples[c.name][conc], peerSample{m, cpu / time.Duration(max(m.n, 1))})
-				}
-			}
+		samples, err := interleave(ctx, q.name, contenders)
+		if err != nil {
+			return err
 		}
 		for _, c := range contenders {
 			s1, s8 := samples[c.name][1], samples[c.name][8]

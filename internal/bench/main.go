@@ -269,12 +269,9 @@ func start(ctx context.Context, database string, port int, flags ...string) (*pr
 
 // startBinary serves database with the eilnet binary bin, as start does.
 func startBinary(ctx context.Context, bin, database string, port int, flags ...string) (*process, error) {
-	create := exec.CommandContext(ctx, bin, "apikey", "create", "--role", "ADMIN",
-		"--name", fmt.Sprintf("bench-%d", time.Now().UnixNano()))
-	create.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
-	key, err := create.Output()
+	key, err := createKey(ctx, bin, database, "ADMIN")
 	if err != nil {
-		return nil, fmt.Errorf("create an API key: %w", err)
+		return nil, err
 	}
 	args := append([]string{"serve", "--port", strconv.Itoa(port), "--debug", "--rate-budget", "ADMIN=0"}, flags...)
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -283,7 +280,7 @@ func startBinary(ctx context.Context, bin, database string, port int, flags ...s
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := newProcess(cmd, port, "/query", strings.TrimSpace(string(key)))
+	p := newProcess(cmd, port, "/query", key)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && p.running(); time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(p.base + "/readyz"); err == nil {
 			resp.Body.Close()
@@ -294,6 +291,19 @@ func startBinary(ctx context.Context, bin, database string, port int, flags ...s
 	}
 	p.stop()
 	return nil, fmt.Errorf("server %v did not get ready", args)
+}
+
+// createKey creates an API key of role on database with the eilnet binary
+// bin, and answers it.
+func createKey(ctx context.Context, bin, database, role string) (string, error) {
+	create := exec.CommandContext(ctx, bin, "apikey", "create", "--role", role,
+		"--name", fmt.Sprintf("bench-%s-%d", strings.ToLower(role), time.Now().UnixNano()))
+	create.Env = append(os.Environ(), "DATABASE_URL="+dbURL(database))
+	key, err := create.Output()
+	if err != nil {
+		return "", fmt.Errorf("create an API key: %w", err)
+	}
+	return strings.TrimSpace(string(key)), nil
 }
 
 // newProcess follows cmd, started, which serves GraphQL at path on port.

@@ -253,20 +253,9 @@ func comparePeers(ctx context.Context, rep *report, db *sqlx.DB, database string
 			serverContender("PostGraphile 5.1.5", theirs, theirBody),
 			rawContender(db, q.raw),
 		}
-		samples := map[string]map[int][]peerSample{}
-		for range *rounds {
-			for _, c := range contenders {
-				if samples[c.name] == nil {
-					samples[c.name] = map[int][]peerSample{}
-				}
-				for _, conc := range []int{1, 8} {
-					m, cpu, err := c.load(ctx, conc, *duration)
-					if err != nil {
-						return fmt.Errorf("%s on %s: %w", q.name, c.name, err)
-					}
-					samples[c.name][conc] = append(samples[c.name][conc], peerSample{m, cpu / time.Duration(max(m.n, 1))})
-				}
-			}
+		samples, err := interleave(ctx, q.name, contenders)
+		if err != nil {
+			return err
 		}
 		work, err := account(ctx, db, database, contenders)
 		if err != nil {
@@ -294,6 +283,27 @@ func comparePeers(ctx context.Context, rep *report, db *sqlx.DB, database string
 	rep.add(fmt.Sprintf("Side by side with PostGraphile (scale %d, %d interleaved rounds of %s per load)", scale, *rounds, *duration),
 		append(lines, ratios...)...)
 	return nil
+}
+
+// interleave loads each contender in turn at c=1 and c=8, for --rounds
+// rounds, and answers the samples by contender and concurrency.
+func interleave(ctx context.Context, query string, contenders []contender) (map[string]map[int][]peerSample, error) {
+	samples := map[string]map[int][]peerSample{}
+	for range *rounds {
+		for _, c := range contenders {
+			if samples[c.name] == nil {
+				samples[c.name] = map[int][]peerSample{}
+			}
+			for _, conc := range []int{1, 8} {
+				m, cpu, err := c.load(ctx, conc, *duration)
+				if err != nil {
+					return nil, fmt.Errorf("%s on %s: %w", query, c.name, err)
+				}
+				samples[c.name][conc] = append(samples[c.name][conc], peerSample{m, cpu / time.Duration(max(m.n, 1))})
+			}
+		}
+	}
+	return samples, nil
 }
 
 func serverContender(name string, p *process, body []byte) contender {

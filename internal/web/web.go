@@ -92,7 +92,7 @@ func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 		}
 		if err != nil {
 			opts.Log.WarnContext(ctx, "database not reachable", "err", err)
-			w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+			apperr.RetryLater(w.Header())
 			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
 			return
 		}
@@ -165,13 +165,11 @@ func refuse(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err er
 	case ctx.Err() != nil:
 		// Out of time, the server stopping, or the client gone (and
 		// reading nothing).
-		code, message = apperr.Timeout, "the request took longer than the server allows"
-		if cause, ok := errors.AsType[*apperr.Error](context.Cause(ctx)); ok {
-			code, message = cause.Code, cause.Message
-		}
+		e, _ := apperr.Ended(ctx)
+		code, message = e.Code, e.Message
 	case postgres.Unavailable(err):
 		log.WarnContext(ctx, "authenticate: database unavailable", "err", err)
-		code, message = apperr.ServiceUnavailable, "the database is not available now; try again shortly"
+		code, message = apperr.ErrUnavailable.Code, apperr.ErrUnavailable.Message
 	default:
 		log.ErrorContext(ctx, "authenticate", "err", err)
 		code, message = apperr.Internal, "the API keys cannot be read now; try again"
@@ -181,7 +179,7 @@ func refuse(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err er
 		status = http.StatusServiceUnavailable
 	}
 	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", fmt.Sprint(apperr.RetryAfter))
+		apperr.RetryLater(w.Header())
 	}
 	extensions["code"] = code
 	w.Header().Set("Content-Type", "application/json")
