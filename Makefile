@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build run test check generate bench
+.PHONY: build run test check generate bench bench-abuse
 
 build:
 	$(GO) build -o bin/eilnet .
@@ -43,3 +43,9 @@ BASELINE ?= 6e597d7
 bench: build
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/rakyll/hey@v0.1.5
 	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench --baseline $(BASELINE)
+
+# A partner's lookup alone and while anonymous callers from three addresses
+# loop on the costliest queries the limits allow (scale 10); writes
+# docs/abuse.md. Takes about four minutes (seeding scale 10 included).
+bench-abuse: build
+	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench --abuse-only --scales 10 --duration 10s --out docs/abuse.md

@@ -198,7 +198,7 @@ func serve(ctx context.Context, cfg config.Config, db, probe *sqlx.DB, log *slog
 	srv := &http.Server{
 		Handler: web.NewHandler(api, probe, web.Options{
 			Log: log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout, Authenticate: auth.Caller, Draining: draining,
-			MetricsElsewhere: cfg.MetricsAddr != "",
+			MetricsElsewhere: cfg.MetricsAddr != "", RefusalDelay: cfg.Limits.RefusalDelay,
 		}),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 10 * time.Second,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"golang.org/x/sync/semaphore"
 
 	"eilnet/internal/access"
 	"eilnet/internal/apperr"
@@ -43,7 +45,10 @@ type guard struct {
 	// withdrawn).
 	operations func(ctx context.Context, hash string) (string, error)
 	registered sync.Map
-	log        *slog.Logger
+	// anonymous holds the cost of every anonymous operation running
+	// (limits.Config.AnonymousInFlight; nil: no limit).
+	anonymous *semaphore.Weighted
+	log       *slog.Logger
 }
 
 var _ interface {
@@ -80,18 +85,18 @@ func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	// refused for its shape costs too (refusalCost), so refused requests
 	// cannot be sent for free.
 	caller := access.From(ctx)
-	budget := g.cfg.Budget[caller.Role]
-	if budget > 0 {
-		if u := g.budgets.Standing(caller.Owner(), budget); u.Remaining <= 0 {
+	allowance := g.cfg.Allowance(caller.Role)
+	if allowance.Rate > 0 {
+		if u := g.budgets.Standing(caller.Owner(), allowance); u.Remaining <= 0 {
 			meterFrom(ctx).record(u)
-			retry := int(time.Until(u.ResetAt).Seconds()) + 1
+			retry := retryAfter(u)
 			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
-				"this minute's budget is spent; try again in %d s", retry)
+				"the budget is spent; try again in %d s", retry)
 		}
 	}
 	refuse := func(err *gqlerror.Error) *gqlerror.Error {
-		if budget > 0 {
-			meterFrom(ctx).record(g.budgets.Charge(caller.Owner(), budget, refusalCost(p.Query)))
+		if allowance.Rate > 0 {
+			meterFrom(ctx).record(g.budgets.Charge(caller.Owner(), allowance, refusalCost(p.Query)))
 		}
 		return err
 	}
@@ -123,10 +128,16 @@ func refusalCost(query string) int { return max(1, len(query)/100) }
 // rateLimited refuses a request of cost when the caller's standing u
 // cannot pay for it.
 func rateLimited(cost int, u limits.Usage) *gqlerror.Error {
-	retry := int(time.Until(u.ResetAt).Seconds()) + 1
+	retry := retryAfter(u)
 	return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
-		"the query costs %d points and %d of this minute's budget are left; try again in %d s",
+		"the query costs %d points and %d are left of the budget; try again in %d s",
 		cost, u.Remaining, retry)
+}
+
+// retryAfter is the whole seconds until a refused request can be paid
+// for, at least one.
+func retryAfter(u limits.Usage) int {
+	return max(1, int(math.Ceil(time.Until(u.RetryAt).Seconds())))
 }
 
 // resolvePersisted fills in the text of a query sent by its hash alone, or
@@ -198,15 +209,19 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 	}
 	cost := g.costs.Of(rc.Operation, rc.Variables)
 	if limit := g.cfg.MaxCost[caller.Role]; limit > 0 && cost > limit {
-		u := g.standing(caller)
+		// Refused, it has cost its parsing and validation all the same.
+		u := limits.Usage{Remaining: -1}
+		if a := g.cfg.Allowance(caller.Role); a.Rate > 0 {
+			u = g.budgets.Charge(caller.Owner(), a, refusalCost(rc.RawQuery))
+		}
 		u.Requested = cost
 		m.record(u)
 		return requestError(apperr.QueryTooComplex, map[string]any{"cost": cost, "limit": limit},
 			"the query costs %d points, more than the %d a %s caller may ask for at once; ask for fewer items (first) or fewer fields",
 			cost, limit, caller.Role)
 	}
-	if budget := g.cfg.Budget[caller.Role]; budget > 0 {
-		usage, ok := g.budgets.Spend(caller.Owner(), budget, cost)
+	if allowance := g.cfg.Allowance(caller.Role); allowance.Rate > 0 {
+		usage, ok := g.budgets.Spend(caller.Owner(), allowance, cost)
 		m.record(usage)
 		if !ok {
 			return rateLimited(cost, usage)
@@ -215,12 +230,12 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 		m.record(limits.Usage{Requested: cost, Remaining: -1})
 	}
 	// Writes are counted last, once nothing else refuses the request.
-	if budget := g.cfg.WriteBudget[caller.Role]; writes > 0 && budget > 0 {
-		if u, ok := g.writes.Spend(caller.Owner(), budget, writes); !ok {
-			retry := int(time.Until(u.ResetAt).Seconds()) + 1
+	if allowance := g.cfg.WriteAllowance(caller.Role); writes > 0 && allowance.Rate > 0 {
+		if u, ok := g.writes.Spend(caller.Owner(), allowance, writes); !ok {
+			retry := retryAfter(u)
 			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
-				"%d of this minute's %d writes are left, and the mutation writes %d times; try again in %d s",
-				u.Remaining, budget, writes, retry)
+				"%d writes are left of the %d a %s caller may run per %s, and the mutation writes %d times; try again in %d s",
+				u.Remaining, allowance.Rate, caller.Role, g.cfg.Window, writes, retry)
 		}
 	}
 	return nil
@@ -229,11 +244,11 @@ func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.Operatio
 // standing is the caller's budget as it stands, for responses to requests
 // that spent nothing.
 func (g *guard) standing(caller access.Caller) limits.Usage {
-	budget := g.cfg.Budget[caller.Role]
-	if budget <= 0 {
+	allowance := g.cfg.Allowance(caller.Role)
+	if allowance.Rate <= 0 {
 		return limits.Usage{Remaining: -1}
 	}
-	return g.budgets.Standing(caller.Owner(), budget)
+	return g.budgets.Standing(caller.Owner(), allowance)
 }
 
 func requestError(code apperr.Code, details map[string]any, format string, args ...any) *gqlerror.Error {

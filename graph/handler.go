@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/semaphore"
 
 	"eilnet/internal/limits"
 	"eilnet/internal/loader"
@@ -62,6 +63,9 @@ func NewHandler(r *Resolver, opts Options) (http.Handler, error) {
 		parsed:     parsed,
 		operations: opts.Operations,
 		log:        opts.Log,
+	}
+	if n := opts.Limits.AnonymousInFlight; n > 0 {
+		g.anonymous = semaphore.NewWeighted(int64(n))
 	}
 	// handler.New adds nothing by default: every transport, cache and
 	// extension the API offers is listed here.

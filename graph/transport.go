@@ -17,8 +17,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"eilnet/internal/access"
 	"eilnet/internal/apperr"
 	"eilnet/internal/idempotency"
+	"eilnet/internal/limits"
 )
 
 // The transports below replace gqlgen's POST and GET transports so that
@@ -163,9 +165,22 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 	ctx, m := withMeter(ctx)
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		g.refused(ctx, m, params.Query, resp.Errors)
 		w.WriteHeader(g.status(w, errs))
-		g.write(ctx, w, m, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		g.write(ctx, w, m, resp)
 		return
+	}
+	if g.anonymous != nil && access.From(ctx).Role == access.Anonymous {
+		// Anonymous work waits its turn, in order of arrival, within its
+		// deadline: what anonymous callers run at once is bounded by
+		// its cost, so that keyed callers keep the rest of the machine.
+		share := min(int64(m.usage.Requested), int64(g.cfg.AnonymousInFlight))
+		if err := g.anonymous.Acquire(ctx, share); err != nil {
+			g.ended(ctx, w, exec, m)
+			return
+		}
+		defer g.anonymous.Release(share)
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
@@ -174,15 +189,7 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 		// the operation ran: the deadline passed while the request was
 		// read or checked, the server is stopping, or the client went
 		// away.
-		e, ok := apperr.Ended(ctx)
-		if !ok {
-			g.log.InfoContext(ctx, "client went away before its operation ran")
-		}
-		err := gqlerror.WrapPath(nil, e)
-		// Nothing ran: 503, and when to come back.
-		apperr.RetryLater(w.Header())
-		w.WriteHeader(http.StatusServiceUnavailable)
-		g.write(ctx, w, m, exec.DispatchError(ctx, gqlerror.List{err}))
+		g.ended(ctx, w, exec, m)
 		return
 	}
 	// A database outage is the same answer for every caller: 503, and
@@ -198,6 +205,19 @@ func (g *guard) execute(ctx context.Context, w http.ResponseWriter, exec graphql
 		}
 	}
 	g.write(ctx, w, m, resp)
+}
+
+// ended answers a request whose context ended before its operation ran.
+func (g *guard) ended(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, m *meter) {
+	e, ok := apperr.Ended(ctx)
+	if !ok {
+		g.log.InfoContext(ctx, "client went away before its operation ran")
+	}
+	err := gqlerror.WrapPath(nil, e)
+	// Nothing ran: 503, and when to come back.
+	apperr.RetryLater(w.Header())
+	w.WriteHeader(http.StatusServiceUnavailable)
+	g.write(ctx, w, m, exec.DispatchError(ctx, gqlerror.List{err}))
 }
 
 // status is the HTTP status of a request refused with errs.
@@ -228,8 +248,29 @@ func (g *guard) status(w http.ResponseWriter, errs gqlerror.List) int {
 	return http.StatusOK
 }
 
+// refused charges a request refused before it ran (for what it sent) the
+// parsing it took, unless a refusal charged it already, and holds its
+// answer for the refusal delay. Not a refusal for the server's sake (the
+// database, the deadline, a shutdown), nor the persisted-query miss
+// Apollo's clients meet on every first request of a query.
+func (g *guard) refused(ctx context.Context, m *meter, query string, errs gqlerror.List) {
+	code, _ := errs[0].Extensions["code"].(string)
+	switch apperr.Code(code) {
+	case apperr.PersistedQueryNotFound, apperr.ServiceUnavailable, apperr.Timeout, apperr.Internal:
+		return
+	}
+	caller := access.From(ctx)
+	if a := g.cfg.Allowance(caller.Role); a.Rate > 0 && !m.set {
+		m.record(g.budgets.Charge(caller.Owner(), a, refusalCost(query)))
+	}
+	limits.Pause(ctx, g.cfg.RefusalDelay)
+}
+
 // refuse answers a request that is not a GraphQL request the server takes.
 func (g *guard) refuse(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, status int, code apperr.Code, format string, args ...any) {
+	if code != apperr.Timeout {
+		limits.Pause(ctx, g.cfg.RefusalDelay)
+	}
 	w.WriteHeader(status)
 	e := gqlerror.Errorf(format, args...)
 	e.Extensions = map[string]any{"code": string(code)}

@@ -15,6 +15,10 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"eilnet/internal/access"
+	"eilnet/internal/limits"
+	"eilnet/internal/postgres"
 )
 
 // The costliest queries an anonymous caller may send under the default
@@ -137,9 +141,10 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 	if err != nil {
 		return err
 	}
-	// A new window: the budgets spent by the first abusers are whole
-	// again for the second.
-	time.Sleep(61 * time.Second)
+	// The buckets the first abusers emptied are full again for the
+	// second.
+	d := limits.Defaults()
+	time.Sleep(d.Window*time.Duration(d.Burst[access.Anonymous])/time.Duration(d.Budget[access.Anonymous]) + time.Second)
 	flood, err := underAbuse(false)
 	if err != nil {
 		return err
@@ -152,11 +157,40 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 		fmt.Sprintf("| 3 anonymous addresses × 4 looping, ignoring Retry-After | %.1f | %.2f | %.2f |", flood.m.rps, flood.m.p50, flood.m.p99),
 		"",
 		fmt.Sprintf("p99 is %.2fx the quiet p99 with abusers that honour Retry-After (answered %s) and %.2fx with abusers that ignore it (answered %s). "+
-			"The abusers (default limits: 5,000 points a request, 50,000 a minute per address) sent, in turn: %s. "+
+			"The abusers (default limits: %d points a request; per address a bucket of %d refilling at %d a minute; "+
+			"anonymous operations of every address together %d points at once; refusals held %s) sent, in turn: %s. "+
 			"The load generator runs on the server's machine, so a flood of refusals also takes the server's CPU from it.",
 			polite.m.p99/quiet.p99, strings.Join(polite.answered, ", "), flood.m.p99/quiet.p99, strings.Join(flood.answered, ", "),
+			d.MaxCost[access.Anonymous], d.Burst[access.Anonymous], d.Budget[access.Anonymous], d.AnonymousInFlight, d.RefusalDelay,
 			strings.Join(abuseAbouts(), "; ")))
 	return nil
+}
+
+// runAbuse measures only the partner's lookup under abuse, at scale, for
+// make bench-abuse.
+func runAbuse(ctx context.Context, rep *report, admin *sqlx.DB, scale int) error {
+	rep.intro = "# Under abuse\n\n" +
+		"Produced by `make bench-abuse` (`go run ./internal/bench --abuse-only`; `make bench` measures the same in its run):\n" +
+		"a partner's registration lookup, one request at a time for " + duration.String() + ", first alone, then while anonymous\n" +
+		"callers from three addresses, four connections each, loop on the costliest queries the default limits allow, once\n" +
+		"honouring Retry-After and once ignoring it. The load generator runs on the server's machine.\n\n"
+	name := fmt.Sprintf("eilnet_bench_%d", scale)
+	took, err := ensureSeeded(ctx, admin, name, scale)
+	if err != nil {
+		return err
+	}
+	if took > 0 {
+		rep.seeding = append(rep.seeding, fmt.Sprintf("- scale %d: `eilnet seed --scale %d` took %s", scale, scale, took.Round(100*time.Millisecond)))
+	}
+	db, err := postgres.Open(ctx, dbURL(name))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := compareUnderAbuse(ctx, rep, db, name, scale); err != nil {
+		return err
+	}
+	return rep.write()
 }
 
 // abuseAbouts describes the abusers' queries for the report.

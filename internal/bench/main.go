@@ -33,20 +33,21 @@ import (
 )
 
 var (
-	eilnet   = flag.String("eilnet", "bin/eilnet", "the server binary")
-	hey      = flag.String("hey", "bin/hey", "the load generator")
-	server   = flag.String("postgres", os.Getenv("EILNET_POSTGRES"), "PostgreSQL server URL (postgres://user@host:port)")
-	out      = flag.String("out", "docs/benchmarks.md", "where to write the report")
-	duration = flag.Duration("duration", 5*time.Second, "how long each load runs")
-	scales   = flag.String("scales", "1,10", "demo network scales to measure")
-	sweep    = flag.Bool("sweep", true, "also measure loader waits (at the first scale)")
-	only     = flag.String("only", "", "measure only these queries (comma-separated names)")
-	extra    = flag.String("flags", "", "extra flags for the measured eilnet server (space-separated)")
-	loads    = flag.Bool("loads", true, "run the loads (false: only the query plans)")
-	peer     = flag.Bool("peer", true, "also measure PostGraphile side by side (at the first scale; installs it with npm)")
-	rounds   = flag.Int("rounds", 3, "interleaved rounds of the side-by-side comparisons")
-	baseline = flag.String("baseline", "", "also measure the server built from this git revision side by side (at the first scale)")
-	abuse    = flag.Bool("abuse", true, "also measure a partner's lookup while anonymous callers loop on the costliest queries (at the last scale)")
+	eilnet    = flag.String("eilnet", "bin/eilnet", "the server binary")
+	hey       = flag.String("hey", "bin/hey", "the load generator")
+	server    = flag.String("postgres", os.Getenv("EILNET_POSTGRES"), "PostgreSQL server URL (postgres://user@host:port)")
+	out       = flag.String("out", "docs/benchmarks.md", "where to write the report")
+	duration  = flag.Duration("duration", 5*time.Second, "how long each load runs")
+	scales    = flag.String("scales", "1,10", "demo network scales to measure")
+	sweep     = flag.Bool("sweep", true, "also measure loader waits (at the first scale)")
+	only      = flag.String("only", "", "measure only these queries (comma-separated names)")
+	extra     = flag.String("flags", "", "extra flags for the measured eilnet server (space-separated)")
+	loads     = flag.Bool("loads", true, "run the loads (false: only the query plans)")
+	peer      = flag.Bool("peer", true, "also measure PostGraphile side by side (at the first scale; installs it with npm)")
+	rounds    = flag.Int("rounds", 3, "interleaved rounds of the side-by-side comparisons")
+	baseline  = flag.String("baseline", "", "also measure the server built from this git revision side by side (at the first scale)")
+	abuse     = flag.Bool("abuse", true, "also measure a partner's lookup while anonymous callers loop on the costliest queries (at the last scale)")
+	abuseOnly = flag.Bool("abuse-only", false, "measure only the partner's lookup under abuse, at the last scale (make bench-abuse)")
 )
 
 func main() {
@@ -61,6 +62,8 @@ func main() {
 
 // report collects what the run measured, for the markdown.
 type report struct {
+	// intro replaces the introduction of the full run.
+	intro    string
 	machine  []string
 	seeding  []string
 	sections []section
@@ -95,6 +98,9 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("--scales: %w", err)
 		}
 		scaleList = append(scaleList, n)
+	}
+	if *abuseOnly {
+		return runAbuse(ctx, rep, admin, scaleList[len(scaleList)-1])
 	}
 	results := map[int][]row{}
 	for i, scale := range scaleList {
@@ -714,6 +720,10 @@ func sweepBatching(ctx context.Context, rep *report, db *sqlx.DB, database strin
 
 func (r *report) write() error {
 	var b strings.Builder
+	if r.intro != "" {
+		b.WriteString(r.intro)
+		return r.finish(&b)
+	}
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Produced by `make bench` (which runs `go run ./internal/bench`): each contract query is loaded with\n")
 	b.WriteString("[hey](https://github.com/rakyll/hey) v0.1.5 over HTTP for " + duration.String() + " at concurrency 1 and 8 against\n")
@@ -732,6 +742,12 @@ func (r *report) write() error {
 	b.WriteString("take turns in rounds. Server CPU is the process's user and system time over the load (`/proc`);\n")
 	b.WriteString("PostgreSQL's transactions and execution time per request come from `pg_stat_database` over 30\n")
 	b.WriteString("requests sent one after another while nothing else runs.\n\n")
+	return r.finish(&b)
+}
+
+// finish writes the machine, the seeding and the sections after b's
+// introduction.
+func (r *report) finish(b *strings.Builder) error {
 	b.WriteString("## Machine\n\n" + strings.Join(r.machine, "\n") + "\n\n")
 	if len(r.seeding) > 0 {
 		b.WriteString("## Seeding\n\n" + strings.Join(r.seeding, "\n") + "\n\n")

@@ -203,7 +203,12 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		fs.IntVar(&cfg.Limits.MaxTokens, "max-tokens", cfg.Limits.MaxTokens, "most tokens in a query document (0: no limit)")
 		fs.Var(roleInts(cfg.Limits.MaxCost), "max-cost", "largest static cost of one request, by role, e.g. ANONYMOUS=5000,PARTNER=20000 (0: no limit)")
 		fs.Var(roleInts(cfg.Limits.Budget), "rate-budget", "cost points a caller may spend per --rate-window, by role, e.g. ANONYMOUS=50000 (0: no limit)")
+		fs.Var(roleInts(cfg.Limits.Burst), "rate-burst", "most of --rate-budget a caller may spend at once, by role, e.g. ANONYMOUS=10000 (0 or absent: all of it); the budget refills continuously")
 		fs.DurationVar(&cfg.Limits.Window, "rate-window", cfg.Limits.Window, "the window of --rate-budget and --write-budget")
+		fs.DurationVar(&cfg.Limits.RefusalDelay, "refusal-delay", cfg.Limits.RefusalDelay,
+			"how long the answer to a request refused before it ran (bad key, spent budget, query too large or invalid) is held: a client looping on refusals gets one answer per connection per delay")
+		fs.IntVar(&cfg.Limits.AnonymousInFlight, "anonymous-in-flight", cfg.Limits.AnonymousInFlight,
+			"cost points of ANONYMOUS operations, from every address together, that run at once; the others wait their turn (0: no limit; default: the anonymous --max-cost for every other processor)")
 		fs.IntVar(&cfg.Limits.MaxWrites, "max-writes", cfg.Limits.MaxWrites, "most mutation fields in one request (0: no limit)")
 		fs.Var(roleInts(cfg.Limits.WriteBudget), "write-budget", "mutation fields a caller may run per --rate-window, by role, apart from --rate-budget, e.g. ANONYMOUS=20 (0 or absent: no limit)")
 		if err := parseFlags(fs, args, "Migrates the database, then serves the API on /query, the GraphQL\nplayground on /, and /healthz and /readyz."); err != nil {
@@ -216,9 +221,21 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		}
 		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 || cfg.StatementTimeout < 0 || cfg.KeyCacheTTL < 0 ||
 			cfg.LockTimeout < 0 || cfg.DrainPeriod < 0 || cfg.DBConnMaxIdleTime < 0 || cfg.DBConnMaxLifetime < 0 || cfg.ReadTimeout < 0 ||
-			cfg.Limits.Window <= 0 || cfg.ConnectTimeout <= 0 {
+			cfg.Limits.Window <= 0 || cfg.ConnectTimeout <= 0 || cfg.Limits.RefusalDelay < 0 {
 			fmt.Fprintln(out, "durations may not be negative, and --rate-window and --connect-timeout must be positive")
 			return cfg, errors.New("negative setting")
+		}
+		if cfg.Limits.AnonymousInFlight < 0 {
+			fmt.Fprintln(out, "--anonymous-in-flight may not be negative")
+			return cfg, errors.New("negative setting")
+		}
+		for role, limit := range cfg.Limits.MaxCost {
+			// A request the bucket can never hold would be refused with
+			// a Retry-After that never comes.
+			if a := cfg.Limits.Allowance(role); limit > 0 && a.Rate > 0 && a.Most() < limit {
+				fmt.Fprintf(out, "%s callers could never pay for a request of --max-cost %d: --rate-budget and --rate-burst must be at least that\n", role, limit)
+				return cfg, errors.New("invalid limits")
+			}
 		}
 		if cfg.DBMaxConns < 1 || cfg.DBMaxIdleConns < 0 {
 			fmt.Fprintln(out, "--db-max-conns must be at least 1, and --db-max-idle-conns at least 0")

@@ -3,6 +3,7 @@ package config
 import (
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,21 @@ func TestParse(t *testing.T) {
 				t.Errorf("Parse = %+v, %v\nwant %+v", got, err, c.want)
 			}
 		})
+	}
+}
+
+// Settings that cannot work are refused, saying why.
+func TestParseRefuses(t *testing.T) {
+	for _, args := range [][]string{
+		{"--rate-burst", "ANONYMOUS=4999"},
+		{"--rate-budget", "PARTNER=1000"},
+		{"--refusal-delay", "-1s"},
+		{"--anonymous-in-flight", "-1"},
+		{"--db-max-conns", "0"},
+	} {
+		var out strings.Builder
+		if _, err := Parse(args, func(string) string { return "" }, &out); err == nil || out.Len() == 0 {
+			t.Errorf("%v: %v, said %q", args, err, out.String())
+		}
 	}
 }

@@ -45,6 +45,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Limits are the server's request limits (default: limits.Defaults).
 	Limits *limits.Config
+	// RefusalDelay holds refusals (limits.Config.RefusalDelay; default
+	// none, whatever Limits says).
+	RefusalDelay time.Duration
 	// Introspection is left off when true.
 	NoIntrospection bool
 	// GQLGenExecutor answers queries with gqlgen's executor, not the lean
@@ -90,6 +93,8 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 	if opts.Limits != nil {
 		cfg = *opts.Limits
 	}
+	// Refusals are answered at once unless a test holds them.
+	cfg.RefusalDelay = opts.RefusalDelay
 	s := &Server{DB: db}
 	s.URL, s.Handler = serve(tb, db, catalog, cfg, opts)
 	// Answers that depend on timing are not compared.
@@ -137,6 +142,7 @@ func serve(tb testing.TB, db *dbtest.DB, catalog *refdata.Catalog, cfg limits.Co
 	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, 0, time.Now)
 	h := web.NewHandler(api, db, web.Options{
 		Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout, Authenticate: auth.Caller,
+		RefusalDelay: cfg.RefusalDelay,
 	})
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)

@@ -223,24 +223,45 @@ func TestShape(t *testing.T) {
 	}
 }
 
+// TestBudgets checks the buckets: full at first, at most the burst at
+// once, refilled at the rate continuously, and each caller its own.
 func TestBudgets(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	b := limits.NewBudgets(time.Minute, func() time.Time { return now })
-	if u, ok := b.Spend("a", 100, 60); !ok || u.Remaining != 40 || !u.ResetAt.Equal(now.Add(time.Minute)) {
+	a := limits.Allowance{Rate: 600, Burst: 100} // 10 points a second
+	if u, ok := b.Spend("a", a, 60); !ok || u.Remaining != 40 || !u.ResetAt.Equal(now.Add(6*time.Second)) {
 		t.Errorf("first spend: %+v %v", u, ok)
 	}
-	if u, ok := b.Spend("a", 100, 50); ok || u.Remaining != 40 || u.Requested != 50 {
+	// 50 asked, 40 there: 1 s until the bucket holds 50.
+	if u, ok := b.Spend("a", a, 50); ok || u.Remaining != 40 || u.Requested != 50 || !u.RetryAt.Equal(now.Add(time.Second)) {
 		t.Errorf("over budget: %+v %v", u, ok)
 	}
-	if u, ok := b.Spend("b", 100, 50); !ok || u.Remaining != 50 {
+	if u, ok := b.Spend("b", a, 50); !ok || u.Remaining != 50 {
 		t.Errorf("another caller: %+v %v", u, ok)
 	}
-	now = now.Add(time.Minute)
-	if u, ok := b.Spend("a", 100, 50); !ok || u.Remaining != 50 || !u.ResetAt.Equal(now.Add(time.Minute)) {
-		t.Errorf("next window: %+v %v", u, ok)
+	now = now.Add(time.Second)
+	if u, ok := b.Spend("a", a, 50); !ok || u.Remaining != 0 || !u.ResetAt.Equal(now.Add(10*time.Second)) {
+		t.Errorf("a second later: %+v %v", u, ok)
 	}
-	if u := b.Standing("c", 100); u.Remaining != 100 || u.Requested != 0 {
+	// Empty: a point is there in a tenth of a second.
+	if u := b.Standing("a", a); u.Remaining != 0 || !u.RetryAt.Equal(now.Add(100*time.Millisecond)) {
+		t.Errorf("standing of an empty bucket: %+v", u)
+	}
+	// A long wait fills the bucket up to the burst, not beyond.
+	now = now.Add(time.Hour)
+	if u := b.Standing("a", a); u.Remaining != 100 || !u.ResetAt.Equal(now) {
+		t.Errorf("after an hour: %+v", u)
+	}
+	// Charging takes what is there, down to nothing.
+	if u := b.Charge("a", a, 250); u.Remaining != 0 || u.Requested != 250 {
+		t.Errorf("charged more than there is: %+v", u)
+	}
+	if u := b.Standing("c", a); u.Remaining != 100 || u.Requested != 0 {
 		t.Errorf("standing of a new caller: %+v", u)
+	}
+	// Without a burst, the whole rate at once.
+	if u, ok := b.Spend("d", limits.Allowance{Rate: 600}, 600); !ok || u.Remaining != 0 {
+		t.Errorf("the whole rate at once: %+v %v", u, ok)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"eilnet/internal/access"
 	"eilnet/internal/apperr"
+	"eilnet/internal/limits"
 	"eilnet/internal/obs"
 	"eilnet/internal/postgres"
 )
@@ -42,6 +43,9 @@ type Options struct {
 	// of its own (--metrics-addr). Otherwise /metrics answers ADMIN keys
 	// only.
 	MetricsElsewhere bool
+	// RefusalDelay holds the answer to a bad key and to an address out
+	// of key failures (limits.Config.RefusalDelay).
+	RefusalDelay time.Duration
 }
 
 // adminOnly serves next to callers presenting an ADMIN key: what the
@@ -125,6 +129,9 @@ func graphQL(api http.Handler, opts Options) http.Handler {
 		}
 		caller, err := opts.Authenticate(ctx, r)
 		if err != nil {
+			if code := apperr.CodeOf(err); code == apperr.Unauthenticated || code == apperr.RateLimited {
+				limits.Pause(ctx, opts.RefusalDelay)
+			}
 			refuse(ctx, w, opts.Log, err)
 			return
 		}
