@@ -92,6 +92,12 @@ type Config struct {
 	// KeyCacheTTL is how long a live API key is remembered, and so how long
 	// its revocation may take to reach the server.
 	KeyCacheTTL time.Duration
+	// CORSOrigins are the origins whose pages may call the API from a
+	// browser ("*": any, without credentials); none: same-origin only.
+	CORSOrigins []string
+	// CacheMaxAge is the max-age of an anonymous GET query's answer
+	// (0: no-cache, revalidated with its ETag every time).
+	CacheMaxAge time.Duration
 
 	// Action is what apikey does: create, revoke or list keys.
 	Action string
@@ -193,6 +199,17 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		cfg.MaxBodyBytes = 1 << 20
 		fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body")
 		fs.BoolVar(&cfg.Introspection, "introspection", true, "answer schema introspection (the playground needs it)")
+		fs.Func("cors-origins", "origins whose pages may call the API from a browser, comma-separated (https://dash.example.go.th); * for any, answered without credentials (default: none, same-origin only)", func(v string) error {
+			cfg.CORSOrigins = nil
+			for _, o := range strings.Split(v, ",") {
+				if o = strings.TrimSpace(o); o != "" {
+					cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+				}
+			}
+			return nil
+		})
+		fs.DurationVar(&cfg.CacheMaxAge, "cache-max-age", 10*time.Second,
+			"how long browsers and caches may keep an anonymous GET query's answer (Cache-Control max-age; 0: revalidate every time); keyed answers are never shared")
 		fs.DurationVar(&cfg.KeyCacheTTL, "key-cache-ttl", 5*time.Second,
 			"how long a live API key is remembered: a revocation reaches the server within this time (0: look keys up on every request)")
 		fs.IntVar(&cfg.Limits.MaxDepth, "max-depth", cfg.Limits.MaxDepth, "deepest nesting of fields in a query (0: no limit)")
@@ -221,7 +238,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		}
 		if cfg.BatchWait < 0 || cfg.RequestTimeout < 0 || cfg.ShutdownTimeout < 0 || cfg.StatementTimeout < 0 || cfg.KeyCacheTTL < 0 ||
 			cfg.LockTimeout < 0 || cfg.DrainPeriod < 0 || cfg.DBConnMaxIdleTime < 0 || cfg.DBConnMaxLifetime < 0 || cfg.ReadTimeout < 0 ||
-			cfg.Limits.Window <= 0 || cfg.ConnectTimeout <= 0 || cfg.Limits.RefusalDelay < 0 {
+			cfg.Limits.Window <= 0 || cfg.ConnectTimeout <= 0 || cfg.Limits.RefusalDelay < 0 || cfg.CacheMaxAge < 0 {
 			fmt.Fprintln(out, "durations may not be negative, and --rate-window and --connect-timeout must be positive")
 			return cfg, errors.New("negative setting")
 		}

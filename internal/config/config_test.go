@@ -24,6 +24,7 @@ func served(c Config) Config {
 	c.DBMaxConns, c.DBMaxIdleConns = 32, 32
 	c.DBConnMaxIdleTime, c.DBConnMaxLifetime = 5*time.Minute, time.Hour
 	c.ReadTimeout = 30 * time.Second
+	c.CacheMaxAge = 10 * time.Second
 	return c
 }
 
