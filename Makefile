@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build run test check generate bench bench-abuse
+.PHONY: build run test check generate bench bench-abuse playground
 
 build:
 	$(GO) build -o bin/eilnet .
@@ -49,3 +49,10 @@ bench: build
 # docs/abuse.md. Takes about four minutes (seeding scale 10 included).
 bench-abuse: build
 	EILNET_POSTGRES="$$(scripts/postgres)" $(GO) run ./internal/bench --abuse-only --scales 10 --duration 10s --out docs/abuse.md
+
+# Rebuilds the GraphiQL page (web/playground: GraphiQL 5, its explorer
+# plugin, Monaco's workers) into internal/playground/dist, which is committed
+# and embedded in the binary. Same sources, same bytes; the playground's
+# tests fail when dist/ is out of step with web/playground.
+playground:
+	cd web/playground && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs

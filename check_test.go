@@ -55,3 +55,26 @@ func TestCheckGeneratedFailsOnBrokenSchema(t *testing.T) {
 		}
 	}
 }
+
+// Build outputs are never committed (a 24 MB server binary once was, at
+// the root), and the places builds write to are ignored.
+func TestNoBuildOutputsTracked(t *testing.T) {
+	listed, err := exec.Command("git", "ls-files", "-z").Output()
+	if err != nil {
+		t.Fatalf("git ls-files (install git: apt-get install -y git): %v", err)
+	}
+	for _, f := range strings.Split(strings.TrimRight(string(listed), "\x00"), "\x00") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // deleted in the work tree, not yet in the index
+		}
+		if bytes.HasPrefix(b, []byte("\x7fELF")) || bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PGDMP")) {
+			t.Errorf("%s is a build output or a dump; it must not be committed", f)
+		}
+	}
+	for _, f := range []string{"eilnet", "bin/eilnet"} {
+		if err := exec.Command("git", "check-ignore", "-q", f).Run(); err != nil {
+			t.Errorf("%s is not ignored by .gitignore", f)
+		}
+	}
+}

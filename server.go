@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"sync/atomic"
 	"syscall"
@@ -20,12 +22,10 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"eilnet/graph"
 	"eilnet/internal/access"
 	"eilnet/internal/apperr"
 	"eilnet/internal/config"
 	"eilnet/internal/idempotency"
-	"eilnet/internal/loader"
 	"eilnet/internal/obs"
 	"eilnet/internal/postgres"
 	"eilnet/internal/refdata"
@@ -42,24 +42,73 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	switch {
-	case errors.Is(err, config.ErrHelp):
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "eilnet:", err)
-		os.Exit(1)
+	stop()
+	if code := exitCode(err, os.Stderr); code != 0 {
+		os.Exit(code)
 	}
 }
 
+// loggedError is a failure run has logged already.
+type loggedError struct{ error }
+
+func (e loggedError) Unwrap() error { return e.error }
+
+// exitCode is the exit status for run's answer err: 0 when done or when
+// help was asked for, 2 for a command line eilnet cannot run (said on
+// stderr already), 1 for any other failure. A failure not logged yet is
+// written to stderr.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, config.ErrHelp):
+		return 0
+	case errors.As(err, new(*config.UsageError)):
+		return 2
+	case errors.As(err, new(loggedError)):
+		return 1
+	}
+	fmt.Fprintln(stderr, "eilnet:", err)
+	return 1
+}
+
 // run executes the command in args; what a command answers (a new key, a
-// list) goes to stdout, logs and usage to stderr.
+// list, help, the version) goes to stdout, logs and usage errors to
+// stderr. Once the command is known, its failure is logged (as every log
+// line, in JSON) and returned as a loggedError.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := config.Parse(args, getenv, stderr)
+	cfg, err := config.Parse(args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
+	if cfg.Command == config.Version {
+		return printVersion(stdout)
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if err := runCommand(ctx, cfg, stdout, log); err != nil {
+		log.Error(commandName(cfg)+" failed", "err", err)
+		return loggedError{err}
+	}
+	return nil
+}
+
+// commandName is cfg's command with its action: "serve", "apikey create".
+func commandName(cfg config.Config) string {
+	switch cfg.Command {
+	case config.APIKey:
+		return "apikey " + cfg.Action
+	case config.Operations:
+		return "operations register"
+	}
+	return string(cfg.Command)
+}
+
+// runCommand runs cfg's command, which needs the database.
+func runCommand(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
+	target, err := postgres.TargetOf(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "database target", target.Attrs()...)
 
 	pool := postgres.Pool{
 		MaxConns: cfg.DBMaxConns, MaxIdleConns: cfg.DBMaxIdleConns,
@@ -75,6 +124,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer db.Close()
+	// Every command migrates, and so writes: never into a database that
+	// holds something else (a shared one, DATABASE_URL pointing at the
+	// wrong database) unless migrate is told to.
+	if !cfg.AllowForeignTables {
+		if err := postgres.CheckOwn(ctx, db); err != nil {
+			return err
+		}
+	}
 	if err := postgres.Migrate(ctx, db, log); err != nil {
 		return err
 	}
@@ -123,6 +180,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return serve(ctx, cfg, serving, probe, log)
 }
 
+// printVersion writes what the build recorded of eilnet's version: the
+// module's version ("(devel)" when built from a work tree), Go's, and the
+// commit (revision, time, modified) when the build stamped it, which go
+// build does in a Git work tree and go run and go test do not.
+func printVersion(w io.Writer) error {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		_, err := fmt.Fprintln(w, "eilnet (unknown version: the binary records no build information)")
+		return err
+	}
+	setting := map[string]string{}
+	for _, s := range bi.Settings {
+		setting[s.Key] = s.Value
+	}
+	fmt.Fprintf(w, "eilnet %s\n", cmp.Or(bi.Main.Version, "(unknown)"))
+	fmt.Fprintf(w, "  module:   %s\n", cmp.Or(bi.Main.Path, bi.Path, "(unknown)"))
+	fmt.Fprintf(w, "  go:       %s %s/%s\n", bi.GoVersion, cmp.Or(setting["GOOS"], runtime.GOOS), cmp.Or(setting["GOARCH"], runtime.GOARCH))
+	if setting["vcs.revision"] == "" {
+		_, err := fmt.Fprintln(w, "  revision: (unknown: the build recorded no VCS information)")
+		return err
+	}
+	fmt.Fprintf(w, "  vcs:      %s\n", cmp.Or(setting["vcs"], "(unknown)"))
+	fmt.Fprintf(w, "  revision: %s\n", setting["vcs.revision"])
+	fmt.Fprintf(w, "  time:     %s\n", cmp.Or(setting["vcs.time"], "(unknown)"))
+	_, err := fmt.Fprintf(w, "  modified: %s\n", cmp.Or(setting["vcs.modified"], "(unknown)"))
+	return err
+}
+
 // apiKey creates, revokes or lists API keys.
 func apiKey(ctx context.Context, db *sqlx.DB, cfg config.Config, stdout io.Writer) error {
 	switch cfg.Action {
@@ -168,38 +253,18 @@ func serve(ctx context.Context, cfg config.Config, db, probe *sqlx.DB, log *slog
 	if err != nil {
 		return err
 	}
-	metrics := obs.NewMetrics()
-	var reads sqlx.ExtContext = db
-	if cfg.PreparedStatements > 0 {
-		reads = postgres.NewPrepared(db, cfg.PreparedStatements)
-	}
-	api, err := graph.NewHandler(graph.NewResolver(db, reads, catalog), graph.Options{
-		Loader: loader.Config{
-			Wait: cfg.BatchWait, NoBatching: cfg.NoBatching, Observe: metrics.ObserveBatch,
-		},
-		MaxBodyBytes:  cfg.MaxBodyBytes,
-		Debug:         cfg.Debug,
-		Log:           log,
-		Limits:        cfg.Limits,
-		Introspection: cfg.Introspection,
-		Operations:    access.Operations{DB: db}.Query,
-
-		GQLGenExecutor: cfg.GQLGenExecutor,
-	})
-	if err != nil {
-		return err
-	}
-	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, cfg.KeyCacheTTL, time.Now)
+	metrics := obs.NewMetrics(cfg.RequestTimeout)
 	// Requests run under a context of their own, which the end of
 	// --shutdown-timeout cancels with a cause they answer.
 	base, stopRequests := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopRequests(nil)
 	draining := &atomic.Bool{}
+	handler, err := web.New(cfg, web.Deps{DB: db, Probe: probe, Catalog: catalog, Log: log, Metrics: metrics, Draining: draining})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler: web.NewHandler(api, probe, web.Options{
-			Log: log, Metrics: metrics, RequestTimeout: cfg.RequestTimeout, Authenticate: auth.Caller, Draining: draining,
-			MetricsElsewhere: cfg.MetricsAddr != "", RefusalDelay: cfg.Limits.RefusalDelay,
-		}),
+		Handler:           handler,
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.ReadTimeout,

@@ -226,7 +226,7 @@ func TestCommands(t *testing.T) {
 		}
 	}
 	var help bytes.Buffer
-	if err := run(ctx, []string{"--help"}, vars, io.Discard, &help); !errors.Is(err, config.ErrHelp) || !strings.Contains(help.String(), "DATABASE_URL") {
+	if err := run(ctx, []string{"--help"}, vars, &help, io.Discard); !errors.Is(err, config.ErrHelp) || !strings.Contains(help.String(), "DATABASE_URL") {
 		t.Errorf("--help: %v\n%s", err, &help)
 	}
 }

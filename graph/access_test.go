@@ -244,7 +244,7 @@ func TestKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Status != http.StatusUnauthorized || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" || string(r.Data) != "null" {
+		if r.Status != http.StatusUnauthorized || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" || r.Data != nil {
 			t.Errorf("%s: HTTP %d %s %+v", name, r.Status, r.Data, r.Errors)
 		}
 	}

@@ -18,13 +18,13 @@ import (
 	"eilnet/internal/postgres"
 )
 
-// presentError is the one place where errors become what clients see:
+// PresentError is the one place where errors become what clients see:
 // errors of the apperr vocabulary keep their message and give their code;
 // gqlgen's own parse and validation errors keep theirs; anything else is
 // logged with its path and shown only as "internal error". Messages are
 // cut short: the parser's and validator's quote the query, and a client
 // must not get a megabyte literal back.
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := present(ctx, log, err)
 		if len(gqlErr.Message) > maxMessage {
@@ -94,9 +94,9 @@ func internal(gqlErr *gqlerror.Error) *gqlerror.Error {
 	}
 }
 
-// recoverPanic logs a panic of a resolver with its stack; the client sees
+// RecoverPanic logs a panic of a resolver with its stack; the client sees
 // an internal error at the field's path and the server carries on.
-func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+func RecoverPanic(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return apperr.Errorf(apperr.Internal, "internal error")

@@ -61,21 +61,21 @@ func TestBadInput(t *testing.T) {
 		{"date in a variable", `query($d: Date) { members(filter: {joinedTo: $d}) { totalCount } }`, map[string]any{"d": "yesterday"}, "BAD_USER_INPUT", 200},
 		{"instant without zone", `{ complaints(filter: {filedFrom: "2024-01-01T00:00:00"}) { totalCount } }`, nil, "BAD_USER_INPUT", 200},
 		{"range that ends before it starts", `{ members(filter: {joinedFrom: "2024-01-01", joinedTo: "2023-01-01"}) { totalCount } }`, nil, "BAD_USER_INPUT", 200},
-		{"syntax error", `{ provinces { code `, nil, "GRAPHQL_PARSE_FAILED", 422},
-		{"unknown field", `{ provinces { population } }`, nil, "GRAPHQL_VALIDATION_FAILED", 422},
+		{"syntax error", `{ provinces { code `, nil, "GRAPHQL_PARSE_FAILED", 400},
+		{"unknown field", `{ provinces { population } }`, nil, "GRAPHQL_VALIDATION_FAILED", 400},
 		{"variable of the wrong type", `query($fy: Int!) { seminars(filter: {fiscalYear: $fy}) { totalCount } }`,
-			map[string]any{"fy": "last year"}, "GRAPHQL_VALIDATION_FAILED", 422},
-		{"missing variable", `query($reg: String!) { factory(registrationNo: $reg) { name } }`, nil, "GRAPHQL_VALIDATION_FAILED", 422},
-		{"unknown enum value", `{ members(filter: {sector: ACADEMIC}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", 422},
+			map[string]any{"fy": "last year"}, "GRAPHQL_VALIDATION_FAILED", 400},
+		{"missing variable", `query($reg: String!) { factory(registrationNo: $reg) { name } }`, nil, "GRAPHQL_VALIDATION_FAILED", 400},
+		{"unknown enum value", `{ members(filter: {sector: ACADEMIC}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", 400},
 		// PostgreSQL's text cannot hold U+0000: the request is refused,
 		// naming the input, before any statement fails on it.
-		{"NUL in a registration number", `{ factory(registrationNo: "a\u0000") { name } }`, nil, "BAD_USER_INPUT", 200},
-		{"NUL in a reference number", `{ complaint(referenceNo: "2567/\u0000") { status } }`, nil, "BAD_USER_INPUT", 200},
-		{"NUL in an office code", `{ office(code: "PIO-\u000040") { code } }`, nil, "BAD_USER_INPUT", 200},
-		{"NUL in a filter", `{ factories(filter: {search: "ศิลา\u0000"}) { totalCount } }`, nil, "BAD_USER_INPUT", 200},
-		{"NUL in a variable", `query($t: String!) { search(text: $t) { score } }`, map[string]any{"t": "x\x00"}, "BAD_USER_INPUT", 200},
+		{"NUL in a registration number", `{ factory(registrationNo: "a\u0000") { name } }`, nil, "BAD_USER_INPUT", 400},
+		{"NUL in a reference number", `{ complaint(referenceNo: "2567/\u0000") { status } }`, nil, "BAD_USER_INPUT", 400},
+		{"NUL in an office code", `{ office(code: "PIO-\u000040") { code } }`, nil, "BAD_USER_INPUT", 400},
+		{"NUL in a filter", `{ factories(filter: {search: "ศิลา\u0000"}) { totalCount } }`, nil, "BAD_USER_INPUT", 400},
+		{"NUL in a variable", `query($t: String!) { search(text: $t) { score } }`, map[string]any{"t": "x\x00"}, "BAD_USER_INPUT", 400},
 		{"NUL in an input", `mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`,
-			map[string]any{"i": map[string]any{"category": "ODOR", "description": "กลิ่น\x00", "provinceCode": "40"}}, "BAD_USER_INPUT", 200},
+			map[string]any{"i": map[string]any{"category": "ODOR", "description": "กลิ่น\x00", "provinceCode": "40"}}, "BAD_USER_INPUT", 400},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestBadRequests(t *testing.T) {
 		{"wrong content type", "POST", "text/plain", []byte(`{ provinces { code } }`), "", "BAD_REQUEST", 415},
 		{"wrong method", "PUT", "application/json", []byte(`{"query": "{ provinces { code } }"}`), "", "BAD_REQUEST", 405},
 		{"GET with malformed variables", "GET", "", nil, "?query=%7B%20provinces%20%7B%20code%20%7D%20%7D&variables=%7Bx", "BAD_REQUEST", 400},
-		{"GET without query", "GET", "", nil, "", "GRAPHQL_VALIDATION_FAILED", 422},
+		{"GET without query", "GET", "", nil, "", "BAD_REQUEST", 400},
 		{"GET with a mutation", "GET", "", nil, "?query=" + url.QueryEscape(
 			`mutation { fileComplaint(input: {category: ODOR, description: "x", provinceCode: "40"}) { id } }`), "BAD_REQUEST", 405},
 	}

@@ -67,27 +67,27 @@ func abuses() []abuse {
 		// Fragments no operation spreads are validated all the same.
 		post("unused fragment", "fragment F on Province {"+strings.Repeat(" code", 9985)+" } { viewer { role } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("unused fragment bomb", strings.TrimSuffix(fragmentBomb, "{ provinces { ...F40 } }")+"{ viewer { role } }", nil, 422, "QUERY_TOO_COMPLEX"),
-		post("circular fragments", "fragment A on Province { office { province { ...B } } } fragment B on Province { office { province { ...A } } } { provinces { ...A } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
-		post("self-spreading fragment", "fragment A on Province { ...A } { provinces { ...A } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("circular fragments", "fragment A on Province { office { province { ...B } } } fragment B on Province { office { province { ...A } } } { provinces { ...A } }", nil, 400, "GRAPHQL_VALIDATION_FAILED"),
+		post("self-spreading fragment", "fragment A on Province { ...A } { provinces { ...A } }", nil, 400, "GRAPHQL_VALIDATION_FAILED"),
 		post("huge first", "{ factories(first: 1000000) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
 		post("negative first", "{ factories(first: -1) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
 		post("first beyond 32 bits", "{ factories(first: 2147483648) { nodes { name } } }", nil, 200, "BAD_USER_INPUT"),
-		post("giant number literal", "{ factories(first: "+strings.Repeat("9", 5000)+") { nodes { name } } }", nil, 422, "GRAPHQL_VALIDATION_FAILED"),
-		post("giant number variable", "query($n: Int) { factories(first: $n) { nodes { name } } }", map[string]any{"n": json.Number("1e400")}, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("giant number literal", "{ factories(first: "+strings.Repeat("9", 5000)+") { nodes { name } } }", nil, 400, "GRAPHQL_VALIDATION_FAILED"),
+		post("giant number variable", "query($n: Int) { factories(first: $n) { nodes { name } } }", map[string]any{"n": json.Number("1e400")}, 400, "GRAPHQL_VALIDATION_FAILED"),
 		post("giant string argument", `query($t: String!) { search(text: $t) { score } }`, map[string]any{"t": strings.Repeat("โรงงาน", 50000)}, 200, "BAD_USER_INPUT"),
 		post("giant string literal", `{ search(text: "`+strings.Repeat("a", 900000)+`") { score } }`, nil, 200, "BAD_USER_INPUT"),
 		post("too many tokens", "{ provinces { "+strings.Repeat("code ", 12000)+"} }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("too many root fields", "{ "+repeat("p#: province(code: \"40\") { code }", 25, " ")+" }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("directive bomb", "{ provinces { "+repeat("code @include(if: true)", 60, " ")+" } }", nil, 422, "QUERY_TOO_COMPLEX"),
-		post("thousand-operation document", repeat("query Q# { viewer { role } }", 1000, "\n"), nil, 422, "GRAPHQL_VALIDATION_FAILED"),
+		post("thousand-operation document", repeat("query Q# { viewer { role } }", 1000, "\n"), nil, 400, "GRAPHQL_VALIDATION_FAILED"),
 		post("introspection many times over", "{ __schema { "+repeat("t#: types { fields { name } }", 50, " ")+" } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("costly nesting", "{ members(first: 100) { nodes { seminars(first: 100) { nodes { attendees(first: 100) { nodes { sector } } } } } } }", nil, 422, "QUERY_TOO_COMPLEX"),
 		post("six thousand ids", "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", map[string]any{"ids": ids}, 422, "QUERY_TOO_COMPLEX"),
 		post("malformed cursor", `{ factories(after: "bm90IGEgY3Vyc29y") { totalCount } }`, nil, 200, "BAD_USER_INPUT"),
-		{name: "unknown operation name", body: []byte(`{"query": "query A { viewer { role } }", "operationName": "B"}`), status: 422, code: "GRAPHQL_VALIDATION_FAILED"},
-		post("syntax error", "{ provinces { code ", nil, 422, "GRAPHQL_PARSE_FAILED"),
-		post("NUL in the query", "{ provinces \x00 { code } }", nil, 422, "GRAPHQL_PARSE_FAILED"),
-		post("wrong variable type", "query($n: Int) { factories(first: $n) { totalCount } }", map[string]any{"n": "ten"}, 422, "GRAPHQL_VALIDATION_FAILED"),
+		{name: "unknown operation name", body: []byte(`{"query": "query A { viewer { role } }", "operationName": "B"}`), status: 400, code: "GRAPHQL_VALIDATION_FAILED"},
+		post("syntax error", "{ provinces { code ", nil, 400, "GRAPHQL_PARSE_FAILED"),
+		post("NUL in the query", "{ provinces \x00 { code } }", nil, 400, "GRAPHQL_PARSE_FAILED"),
+		post("wrong variable type", "query($n: Int) { factories(first: $n) { totalCount } }", map[string]any{"n": "ten"}, 400, "GRAPHQL_VALIDATION_FAILED"),
 		{name: "thousand-operation batch", body: []byte("[" + repeat(`{"query": "{ viewer { role } }"}`, 1000, ",") + "]"), status: 400, code: "BAD_REQUEST"},
 		{name: "two-operation batch", body: []byte(`[{"query": "{ viewer { role } }"}, {"query": "{ viewer { role } }"}]`), status: 400, code: "BAD_REQUEST"},
 		{name: "invalid UTF-8", body: []byte("{\"query\": \"{ search(text: \\\"\xff\xfe\xfd\\\") { score } }\"}"), status: 400, code: "BAD_REQUEST"},
@@ -153,6 +153,7 @@ func TestAbusiveRequests(t *testing.T) {
 				}
 				req.Header.Set("Content-Type", ct)
 			}
+			req.Header.Set("Accept", "application/graphql-response+json")
 			for k, v := range a.header {
 				req.Header[k] = v
 			}
@@ -208,7 +209,9 @@ func TestCostAndRate(t *testing.T) {
 	anonymous := s.As("")
 	provinces := `{ provinces { code } }` // 77 points
 
-	// The bucket is full again when what was spent has flowed back in.
+	// The bucket is full again when what was spent has flowed back in
+	// (what flows back while the test runs, and RFC 3339's whole seconds,
+	// make it a second or two sooner).
 	for i, remaining := range []int{123, 46} {
 		start := time.Now()
 		r := anonymous.Query(t, provinces, nil)
@@ -216,32 +219,22 @@ func TestCostAndRate(t *testing.T) {
 		reset, err := time.Parse(time.RFC3339, fmt.Sprint(cost["resetAt"]))
 		full := time.Duration(200-remaining) * perPoint
 		if r.Status != 200 || len(r.Errors) > 0 || cost["requested"] != 77.0 || cost["remaining"] != float64(remaining) ||
-			err != nil || reset.Before(start.Add(full).Add(-time.Second)) || reset.After(time.Now().Add(full).Add(time.Second)) {
+			err != nil || reset.Before(start.Add(full).Add(-3*time.Second)) || reset.After(time.Now().Add(full).Add(time.Second)) {
 			t.Fatalf("request %d: HTTP %d cost %v %+v", i, r.Status, cost, r.Errors)
 		}
 	}
+	// Refused, it costs its parsing: a point.
 	r := anonymous.Query(t, provinces, nil)
 	cost, _ := r.Extensions["cost"].(map[string]any)
-	if r.Status != 429 || len(r.Errors) != 1 || r.Errors[0].Code() != "RATE_LIMITED" || string(r.Data) != "null" ||
-		cost["remaining"] != 46.0 || cost["requested"] != 77.0 {
+	if r.Status != 429 || len(r.Errors) != 1 || r.Errors[0].Code() != "RATE_LIMITED" || r.Data != nil ||
+		cost["remaining"] != 45.0 || cost["requested"] != 77.0 {
 		t.Fatalf("over budget: HTTP %d %s cost %v %+v", r.Status, r.Data, cost, r.Errors)
 	}
-	// 31 points more are needed: 31 × 18 s.
+	// 31 points more were needed: 31 × 18 s.
 	wait := (31 * perPoint).Seconds()
 	retry, ok := r.Errors[0].Extensions["retryAfter"].(float64)
-	if !ok || retry < wait || retry > wait+1 {
+	if !ok || retry < wait-2 || retry > wait+1 {
 		t.Errorf("retryAfter %v, want %.0f", r.Errors[0].Extensions["retryAfter"], wait)
-	}
-	// The header says the same.
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(gqlBody(provinces, nil)))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != 429 || err != nil || float64(secs) < wait || float64(secs) > wait+1 {
-		t.Errorf("HTTP %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	// A cheaper query still fits what is left.
 	if r := anonymous.Query(t, `{ province(code: "40") { code } }`, nil); r.Status != 200 || len(r.Errors) > 0 {
@@ -252,19 +245,20 @@ func TestCostAndRate(t *testing.T) {
 	if r := partner.Query(t, provinces, nil); r.Status != 200 || r.Extensions["cost"].(map[string]any)["remaining"] != 923.0 {
 		t.Errorf("the partner's budget: %d %v", r.Status, r.Extensions)
 	}
-	// Over the limit per request: refused before it runs, whatever the
-	// budget, with its cost; it spends only its parsing.
+	// Over what the caller's bucket can hold (here less than --max-cost):
+	// refused before it runs, with its cost; it spends only its parsing.
 	q, vars := contractQuery(t, "seminar_history")
 	r = partner.As("").Query(t, q, vars)
 	if r.Status != 422 || len(r.Errors) != 1 || r.Errors[0].Code() != "QUERY_TOO_COMPLEX" ||
-		r.Errors[0].Extensions["cost"] != 7701.0 || r.Errors[0].Extensions["limit"] != 5000.0 {
-		t.Errorf("seminar history as ANONYMOUS: %d %+v", r.Status, r.Errors)
+		r.Errors[0].Extensions["cost"] != 7701.0 || r.Errors[0].Extensions["limit"] != 200.0 {
+		t.Errorf("seminar history as ANONYMOUS (a bucket of 200 points): %d %+v", r.Status, r.Errors)
 	}
 	left := r.Extensions["cost"].(map[string]any)["remaining"].(float64)
-	// (Sent last: the twin server sees no GET, and would count apart.)
-	// A mutation sent with GET is refused before it runs: it costs only
-	// its parsing.
-	resp, err = http.Get(s.URL + "/query?query=" + url.QueryEscape(`mutation { fileComplaint(input: {category: NOISE, description: "x", provinceCode: "40"}) { id } }`))
+
+	// Sent last, to one server only (the twin would count apart): a
+	// mutation sent with GET is refused before it runs, and costs only
+	// its parsing; a 429 says when to retry in its header too.
+	resp, err := http.Get(s.URL + "/query?query=" + url.QueryEscape(`mutation { fileComplaint(input: {category: NOISE, description: "x", provinceCode: "40"}) { id } }`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,6 +267,18 @@ func TestCostAndRate(t *testing.T) {
 	if cost, _ := get.Extensions["cost"].(map[string]any); get.Status != 405 || resp.Header.Get("Allow") != "POST" ||
 		cost["requested"] != 1.0 || cost["remaining"] != left-1 {
 		t.Errorf("mutation in a GET: HTTP %d Allow %q %v", get.Status, resp.Header.Get("Allow"), get.Extensions)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(gqlBody(provinces, nil)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// What is left (left-1, about 30) is 47 points short.
+	wait = ((77 - (left - 1)) * float64(perPoint)) / float64(time.Second)
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != 429 || err != nil || float64(secs) < wait-2 || float64(secs) > wait+1 {
+		t.Errorf("HTTP %d Retry-After %q, want %.0f", resp.StatusCode, resp.Header.Get("Retry-After"), wait)
 	}
 
 	// The dashboard fits the anonymous limit.
@@ -498,24 +504,40 @@ func TestAnonymousShare(t *testing.T) {
 	s := gqltest.NewServer(t, newSeededServer(t).DB, gqltest.Options{Limits: &cfg, RequestTimeout: 10 * time.Second})
 	anonymous := s.As("")
 	release := s.DB.Lock(t, "factories")
-	first := make(chan gqltest.Response, 1)
-	go func() { first <- anonymous.Query(t, `{ factories(first: 20) { nodes { name } } }`, nil) }()
+	defer release()
+	type answer struct {
+		r   gqltest.Response
+		err error
+	}
+	send := func(query string) chan answer {
+		c := make(chan answer, 1)
+		go func() {
+			r, err := anonymous.Send(t.Context(), query, nil, nil)
+			c <- answer{r, err}
+		}()
+		return c
+	}
+	first := send(`{ factories(first: 20) { nodes { name } } }`)
 	s.DB.AwaitLockWaiter(t)
 	// 77 points: more than is left of the share while the first runs.
-	second := make(chan gqltest.Response, 1)
-	go func() { second <- anonymous.Query(t, `{ provinces { code } }`, nil) }()
+	second := send(`{ provinces { code } }`)
 	if r := s.Query(t, `{ provinces { code } }`, nil); r.Status != 200 || len(r.Errors) > 0 {
 		t.Errorf("a keyed query while anonymous ones wait: HTTP %d %+v", r.Status, r.Errors)
 	}
 	select {
-	case r := <-second:
-		t.Fatalf("the second anonymous query ran beside the first: HTTP %d %+v", r.Status, r.Errors)
+	case a := <-second:
+		t.Fatalf("the second anonymous query ran beside the first: HTTP %d %+v %v", a.r.Status, a.r.Errors, a.err)
 	case <-time.After(300 * time.Millisecond):
 	}
 	release()
-	for i, c := range []chan gqltest.Response{first, second} {
-		if r := <-c; r.Status != 200 || len(r.Errors) > 0 {
-			t.Errorf("anonymous query %d: HTTP %d %+v", i+1, r.Status, r.Errors)
+	for i, c := range []chan answer{first, second} {
+		select {
+		case a := <-c:
+			if a.err != nil || a.r.Status != 200 || len(a.r.Errors) > 0 {
+				t.Errorf("anonymous query %d: HTTP %d %+v %v", i+1, a.r.Status, a.r.Errors, a.err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("anonymous query %d did not finish once the lock was gone", i+1)
 		}
 	}
 }

@@ -85,29 +85,6 @@ const retryAfter = "5"
 // when to come back (Retry-After).
 func RetryLater(h http.Header) { h.Set("Retry-After", retryAfter) }
 
-// Status is the HTTP status of a request refused with code before it ran
-// (an executed request's errors are in a 200 answer, with its data),
-// and ok is false for the codes that do not refuse a whole request.
-func Status(code Code) (status int, ok bool) {
-	switch code {
-	case BadRequest:
-		return http.StatusBadRequest, true
-	case Unauthenticated:
-		return http.StatusUnauthorized, true
-	case Forbidden:
-		return http.StatusForbidden, true
-	case PayloadTooLarge:
-		return http.StatusRequestEntityTooLarge, true
-	case QueryTooComplex:
-		return http.StatusUnprocessableEntity, true
-	case RateLimited:
-		return http.StatusTooManyRequests, true
-	case ServiceUnavailable, Timeout:
-		return http.StatusServiceUnavailable, true
-	}
-	return http.StatusOK, false
-}
-
 // Error is an error whose message is safe to show to API clients.
 type Error struct {
 	Code    Code

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +65,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := Parse(c.args, func(k string) string { return c.env[k] }, io.Discard)
+			got, err := Parse(c.args, func(k string) string { return c.env[k] }, io.Discard, io.Discard)
 			if err != nil || !reflect.DeepEqual(got, c.want) {
 				t.Errorf("Parse = %+v, %v\nwant %+v", got, err, c.want)
 			}
@@ -81,8 +83,120 @@ func TestParseRefuses(t *testing.T) {
 		{"--db-max-conns", "0"},
 	} {
 		var out strings.Builder
-		if _, err := Parse(args, func(string) string { return "" }, &out); err == nil || out.Len() == 0 {
+		if _, err := Parse(args, func(string) string { return "" }, io.Discard, &out); err == nil || out.Len() == 0 {
 			t.Errorf("%v: %v, said %q", args, err, out.String())
+		}
+	}
+}
+
+func TestParseVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		got, err := Parse(args, func(string) string { return "" }, io.Discard, io.Discard)
+		if err != nil || got.Command != Version {
+			t.Errorf("%v: %+v, %v", args, got.Command, err)
+		}
+	}
+	got, err := Parse([]string{"migrate", "--allow-foreign-tables"}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err != nil || got.Command != Migrate || !got.AllowForeignTables {
+		t.Errorf("migrate --allow-foreign-tables: %+v, %v", got, err)
+	}
+}
+
+// Help is there at every level, asked for with -h, --help or help, on
+// stdout: what the command does, its flags with their defaults, an
+// example.
+func TestHelp(t *testing.T) {
+	cases := []struct {
+		command []string
+		// want are lines, or parts of lines, the help holds.
+		want []string
+	}{
+		{nil, []string{"Usage:", "eilnet apikey create", "DATABASE_URL", "Examples:", "eilnet version"}},
+		{[]string{"serve"}, []string{"Usage: eilnet [serve] [flags]", "Migrates the database, then serves", "  --port string",
+			"(default 8080)", "  --drain-period duration", "(default 5s)", "  --max-cost value", "ANONYMOUS=", "PORT", "Examples:\n  DATABASE_URL="}},
+		{[]string{"seed"}, []string{"Usage: eilnet seed", "demo network", "  --scale int", "(default 1)", "Examples:\n  eilnet seed"}},
+		{[]string{"migrate"}, []string{"Usage: eilnet migrate", "Applies the database migrations", "  --allow-foreign-tables", "Example:\n  DATABASE_URL="}},
+		{[]string{"version"}, []string{"Usage: eilnet version", "revision", "Example:\n  eilnet version"}},
+		{[]string{"apikey"}, []string{"Usage: eilnet apikey create|revoke|list", "Actions:", "  revoke", "Examples:\n  eilnet apikey create"}},
+		{[]string{"apikey", "create"}, []string{"Usage: eilnet apikey create --role ROLE --name NAME", "prints it", "  --role string",
+			"  --office string", "  --registered-only", "Examples:\n  eilnet apikey create --role PARTNER"}},
+		{[]string{"apikey", "revoke"}, []string{"Usage: eilnet apikey revoke --name NAME", "401", "  --name string", "Example:\n  eilnet apikey revoke --name"}},
+		{[]string{"apikey", "list"}, []string{"Usage: eilnet apikey list", "Lists the keys", "Example:\n  eilnet apikey list"}},
+		{[]string{"operations"}, []string{"Usage: eilnet operations register FILE...", "Actions:", "  register", "Example:"}},
+		{[]string{"operations", "register"}, []string{"Usage: eilnet operations register FILE...", "Registers the operation in each FILE", "Example:\n  eilnet operations register "}},
+	}
+	for _, c := range cases {
+		asks := [][]string{
+			append(slices.Clone(c.command), "-h"),
+			append(slices.Clone(c.command), "--help"),
+			append(slices.Clone(c.command), "help"),
+			append([]string{"help"}, c.command...),
+		}
+		if len(c.command) == 0 {
+			asks = [][]string{{"-h"}, {"--help"}, {"-help"}, {"help"}}
+		}
+		for _, args := range asks {
+			var stdout, stderr strings.Builder
+			_, err := Parse(args, func(string) string { return "" }, &stdout, &stderr)
+			if !errors.Is(err, ErrHelp) || stderr.Len() > 0 {
+				t.Errorf("%q: %v, stderr %q", args, err, stderr.String())
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("%q: the help lacks %q:\n%s", args, w, stdout.String())
+				}
+			}
+		}
+	}
+}
+
+// A command line eilnet cannot run is a UsageError, said in one line and
+// a hint to the command's help, on stderr, and nothing else.
+func TestUsageErrors(t *testing.T) {
+	cases := []struct {
+		args    []string
+		command string
+		msg     string
+	}{
+		{[]string{"frobnicate"}, "eilnet", `unknown command "frobnicate"`},
+		{[]string{"help", "frobnicate"}, "eilnet", `unknown command "frobnicate"`},
+		{[]string{"--frob"}, "eilnet serve", "unknown flag --frob"},
+		{[]string{"serve", "--port", "http"}, "eilnet serve", `invalid port "http"`},
+		{[]string{"serve", "extra"}, "eilnet serve", `unexpected argument "extra"`},
+		{[]string{"serve", "--debug=maybe"}, "eilnet serve", `invalid boolean value "maybe" for --debug: want true or false`},
+		{[]string{"serve", "--drain-period", "soon"}, "eilnet serve", `invalid value "soon" for --drain-period: want a duration`},
+		{[]string{"serve", "--max-cost", "NOBODY=1"}, "eilnet serve", `invalid value "NOBODY=1" for --max-cost: "NOBODY=1" is not ROLE=N`},
+		{[]string{"--db-max-conns", "0"}, "eilnet serve", "--db-max-conns must be at least 1"},
+		{[]string{"seed", "--scale", "0"}, "eilnet seed", "--scale must be between 1 and 100, not 0"},
+		{[]string{"seed", "--scale", "x"}, "eilnet seed", `invalid value "x" for --scale: want a whole number`},
+		{[]string{"migrate", "now"}, "eilnet migrate", `unexpected argument "now"`},
+		{[]string{"version", "--short"}, "eilnet version", "unknown flag --short"},
+		{[]string{"apikey"}, "eilnet apikey", "missing action: create, revoke or list"},
+		{[]string{"apikey", "rotate"}, "eilnet apikey", `unknown action "rotate"`},
+		{[]string{"apikey", "--name", "x"}, "eilnet apikey", "missing action before --name"},
+		{[]string{"apikey", "create", "--role", "ADMIN"}, "eilnet apikey create", "--name is required"},
+		{[]string{"apikey", "create", "--name", "x"}, "eilnet apikey create", "--role is required"},
+		{[]string{"apikey", "create", "--name", "x", "--role", "boss"}, "eilnet apikey create", `invalid value "boss" for --role`},
+		{[]string{"apikey", "create", "--name", "x", "--role", "officer"}, "eilnet apikey create", "--office is required for an OFFICER key"},
+		{[]string{"apikey", "create", "--name", "x", "--role", "PARTNER", "--office", "PIO-40"}, "eilnet apikey create", "--office is for OFFICER keys only"},
+		{[]string{"apikey", "create", "--name"}, "eilnet apikey create", "flag --name needs a value"},
+		{[]string{"apikey", "revoke"}, "eilnet apikey revoke", "--name is required"},
+		{[]string{"apikey", "list", "--all"}, "eilnet apikey list", "unknown flag --all"},
+		{[]string{"operations"}, "eilnet operations", "missing action: register"},
+		{[]string{"operations", "list"}, "eilnet operations", `unknown action "list"`},
+		{[]string{"operations", "register"}, "eilnet operations register", "missing FILE"},
+	}
+	for _, c := range cases {
+		var stdout, stderr strings.Builder
+		_, err := Parse(c.args, func(string) string { return "" }, &stdout, &stderr)
+		u, ok := errors.AsType[*UsageError](err)
+		if !ok || u.Command != c.command || !strings.HasPrefix(u.Msg, c.msg) {
+			t.Errorf("%q: %#v, want a UsageError of %q: %q", c.args, err, c.command, c.msg)
+			continue
+		}
+		want := c.command + ": " + u.Msg + "\nrun '" + c.command + " --help' for usage\n"
+		if stderr.String() != want || strings.Contains(u.Msg, "\n") || stdout.Len() > 0 {
+			t.Errorf("%q: stderr %q, want %q; stdout %q", c.args, stderr.String(), want, stdout.String())
 		}
 	}
 }

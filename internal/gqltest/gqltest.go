@@ -19,13 +19,11 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"eilnet/graph"
 	"eilnet/internal/access"
+	"eilnet/internal/config"
 	"eilnet/internal/dbtest"
 	"eilnet/internal/limits"
-	"eilnet/internal/loader"
 	"eilnet/internal/obs"
-	"eilnet/internal/postgres"
 	"eilnet/internal/refdata"
 	"eilnet/internal/web"
 )
@@ -53,6 +51,11 @@ type Options struct {
 	// GQLGenExecutor answers queries with gqlgen's executor, not the lean
 	// one, and leaves out the twin.
 	GQLGenExecutor bool
+	// CORSOrigins are the origins whose pages may call the API (default:
+	// none).
+	CORSOrigins []string
+	// CacheMaxAge is the max-age of anonymous GET answers (default: 0).
+	CacheMaxAge time.Duration
 }
 
 // Server is the API under test. Its requests carry the key of an ADMIN
@@ -121,29 +124,25 @@ func NewServer(tb testing.TB, db *dbtest.DB, opts Options) *Server {
 	return s
 }
 
-// serve starts the API over db as the binary wires it.
-func serve(tb testing.TB, db *dbtest.DB, catalog *refdata.Catalog, cfg limits.Config, opts Options) (string, http.Handler) {
+// serve starts the API over db as the binary wires it (web.New), with
+// the settings of serve but for what the test chose.
+func serve(tb testing.TB, db *dbtest.DB, catalog *refdata.Catalog, limits limits.Config, opts Options) (string, http.Handler) {
 	tb.Helper()
-	metrics := obs.NewMetrics()
-	api, err := graph.NewHandler(graph.NewResolver(db.DB, postgres.NewPrepared(db.DB, 256), catalog), graph.Options{
-		Loader:        loader.Config{Wait: opts.BatchWait, NoBatching: opts.NoBatching, Observe: metrics.ObserveBatch},
-		MaxBodyBytes:  1 << 20,
-		Debug:         opts.Debug,
-		Log:           opts.Log,
-		Limits:        cfg,
-		Introspection: !opts.NoIntrospection,
-		Operations:    access.Operations{DB: db}.Query,
-
-		GQLGenExecutor: opts.GQLGenExecutor,
-	})
+	cfg, err := config.Parse([]string{"serve"}, func(string) string { return "" }, io.Discard, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	auth := access.NewAuthenticator(db, catalog.ProvinceOfOffice, 0, time.Now)
-	h := web.NewHandler(api, db, web.Options{
-		Log: opts.Log, Metrics: metrics, RequestTimeout: opts.RequestTimeout, Authenticate: auth.Caller,
-		RefusalDelay: cfg.RefusalDelay,
-	})
+	cfg.Limits = limits
+	cfg.BatchWait, cfg.NoBatching, cfg.Debug = opts.BatchWait, opts.NoBatching, opts.Debug
+	cfg.RequestTimeout, cfg.Introspection, cfg.GQLGenExecutor = opts.RequestTimeout, !opts.NoIntrospection, opts.GQLGenExecutor
+	cfg.CORSOrigins, cfg.CacheMaxAge = opts.CORSOrigins, opts.CacheMaxAge
+	// Keys are looked up on every request: a test revokes one and sees
+	// it refused at once.
+	cfg.KeyCacheTTL = 0
+	h, err := web.New(cfg, web.Deps{DB: db.DB, Probe: db, Catalog: catalog, Log: opts.Log, Metrics: obs.NewMetrics(cfg.RequestTimeout)})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv.URL, h
@@ -282,6 +281,11 @@ func (s *Server) send(ctx context.Context, body []byte, header http.Header) (Res
 		req.Header[k] = vs
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if req.Header.Get("Accept") == "" {
+		// What Apollo Client 4 sends: GraphQL over HTTP's media type,
+		// legacy JSON after it.
+		req.Header.Set("Accept", "application/graphql-response+json, application/json;q=0.9")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return Response{}, fmt.Errorf("post: %w", err)

@@ -247,10 +247,16 @@ func TestBudgets(t *testing.T) {
 	if u := b.Standing("a", a); u.Remaining != 0 || !u.RetryAt.Equal(now.Add(100*time.Millisecond)) {
 		t.Errorf("standing of an empty bucket: %+v", u)
 	}
-	// A long wait fills the bucket up to the burst, not beyond.
-	now = now.Add(time.Hour)
+	// A long wait fills the bucket up to the burst, not beyond (30 s
+	// would bring 300 points).
+	now = now.Add(30 * time.Second)
 	if u := b.Standing("a", a); u.Remaining != 100 || !u.ResetAt.Equal(now) {
-		t.Errorf("after an hour: %+v", u)
+		t.Errorf("after 30 s: %+v", u)
+	}
+	// A refund too.
+	b.Spend("a", a, 30)
+	if u := b.Refund("a", a, 50); u.Remaining != 100 {
+		t.Errorf("refunded more than was spent: %+v", u)
 	}
 	// Charging takes what is there, down to nothing.
 	if u := b.Charge("a", a, 250); u.Remaining != 0 || u.Requested != 250 {

@@ -94,6 +94,17 @@ func (b *Budgets) Charge(caller string, a Allowance, cost int) Usage {
 	return b.usage(s, a, now, cost)
 }
 
+// Refund gives back points a request spent and then did not use (it
+// never ran), up to what the bucket holds when full.
+func (b *Budgets) Refund(caller string, a Allowance, points int) Usage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	s := b.fill(caller, a, now)
+	s.points = min(s.points+float64(points), a.burst())
+	return b.usage(s, a, now, 0)
+}
+
 // Standing reports caller's standing without spending. When nothing is
 // left, RetryAt is when a point is.
 func (b *Budgets) Standing(caller string, a Allowance) Usage {

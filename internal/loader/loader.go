@@ -2,7 +2,7 @@
 // dataloadgen loaders, so that a nested query costs one SQL statement per
 // level and argument set, not one per parent.
 //
-// Loaders are built for each request by Middleware and reached with For;
+// Loaders are built for each request by Attach and reached with For;
 // they are never shared between requests, because a loader caches results
 // (and errors) for its whole life and runs each batch with the context of
 // the request that started it.
@@ -10,7 +10,6 @@ package loader
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -363,20 +362,16 @@ type current struct {
 	cfg     Config
 }
 
-// Middleware gives every request its own loaders.
-func Middleware(s *Stores, cfg Config) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c := &current{stores: s, cfg: cfg}
-			c.loaders.Store(New(s, cfg))
-			ctx := context.WithValue(r.Context(), ctxKey{}, c)
-			next.ServeHTTP(w, r.WithContext(ctx))
-		})
-	}
+// Attach gives a request its own loaders: the endpoint calls it for
+// every request, so that loaders are never shared across requests.
+func Attach(ctx context.Context, s *Stores, cfg Config) context.Context {
+	c := &current{stores: s, cfg: cfg}
+	c.loaders.Store(New(s, cfg))
+	return context.WithValue(ctx, ctxKey{}, c)
 }
 
-// For returns the request's loaders. It panics when the request did not
-// pass through Middleware, a wiring mistake that tests catch at once.
+// For returns the request's loaders. It panics when the request was not
+// given them (Attach), a wiring mistake that tests catch at once.
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*current).loaders.Load()
 }

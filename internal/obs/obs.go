@@ -4,6 +4,8 @@ package obs
 
 import (
 	"context"
+	"database/sql"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"sync"
@@ -14,44 +16,36 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Request is what the GraphQL layer learns about one request: its
-// operation's name and its outcome (ok, or the first error's code).
-type Request struct {
-	mu        sync.Mutex
-	operation string
-	outcome   string
+// Line collects what handlers add to a request's log line: the request
+// logger gives each request one, and writes it once the request is
+// answered.
+type Line struct {
+	mu    sync.Mutex
+	attrs []slog.Attr
 }
 
-type requestKey struct{}
+type lineKey struct{}
 
-// WithRequest returns a context carrying a new Request.
-func WithRequest(ctx context.Context) (context.Context, *Request) {
-	r := &Request{}
-	return context.WithValue(ctx, requestKey{}, r), r
+// WithLine returns a context carrying a new Line.
+func WithLine(ctx context.Context) (context.Context, *Line) {
+	l := &Line{}
+	return context.WithValue(ctx, lineKey{}, l), l
 }
 
-// RequestFrom returns the context's Request, or nil.
-func RequestFrom(ctx context.Context) *Request {
-	r, _ := ctx.Value(requestKey{}).(*Request)
-	return r
-}
-
-// Set records the operation's name and outcome.
-func (r *Request) Set(operation, outcome string) {
-	if r == nil {
-		return
+// Annotate adds attrs to the request's log line, if it has one.
+func Annotate(ctx context.Context, attrs ...slog.Attr) {
+	if l, ok := ctx.Value(lineKey{}).(*Line); ok {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.attrs = append(l.attrs, attrs...)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.operation, r.outcome = operation, outcome
 }
 
-// Get returns the operation's name and outcome; empty when no GraphQL
-// operation ran.
-func (r *Request) Get() (operation, outcome string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.operation, r.outcome
+// Attrs are what was added to the line.
+func (l *Line) Attrs() []slog.Attr {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.attrs
 }
 
 // Metrics are the server's Prometheus metrics.
@@ -73,8 +67,13 @@ const maxOperationNames = 200
 
 var operationName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
-// NewMetrics registers the metrics, with Go's and the process's.
-func NewMetrics() *Metrics {
+// NewMetrics registers the metrics, with Go's, the process's and the
+// build's. Request durations are counted in buckets from half a
+// millisecond up to the request timeout, which ends every request.
+func NewMetrics(requestTimeout time.Duration) *Metrics {
+	if requestTimeout <= 0 {
+		requestTimeout = time.Minute
+	}
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -84,7 +83,7 @@ func NewMetrics() *Metrics {
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "eilnet_graphql_request_duration_seconds",
 			Help:    "Time to answer a GraphQL request, by operation name.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 15),
+			Buckets: durationBuckets(requestTimeout),
 		}, []string{"operation"}),
 		statements: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "eilnet_sql_statements_per_request",
@@ -104,8 +103,23 @@ func NewMetrics() *Metrics {
 		names: map[string]bool{},
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.statements, m.sqlTime, m.batches,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewBuildInfoCollector())
 	return m
+}
+
+// durationBuckets are 18 buckets from half a millisecond to the request
+// timeout, growing by a constant factor; the last is the timeout exactly.
+func durationBuckets(requestTimeout time.Duration) []float64 {
+	b := prometheus.ExponentialBucketsRange(0.0005, requestTimeout.Seconds(), 18)
+	b[len(b)-1] = requestTimeout.Seconds()
+	return b
+}
+
+// WatchPool adds the statistics of a database pool (open, in use and
+// idle connections, waits for one), named by pool.
+func (m *Metrics) WatchPool(db *sql.DB, pool string) {
+	m.registry.MustRegister(collectors.NewDBStatsCollector(db, pool))
 }
 
 // Handler serves the metrics in Prometheus's text format.

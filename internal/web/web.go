@@ -1,25 +1,32 @@
-// Package web is eilnet's HTTP surface: the GraphQL endpoint, the
-// playground, health checks, metrics, request deadlines and request logs.
+// Package web is eilnet's HTTP surface: it wires the GraphQL endpoint
+// (internal/endpoint) over the database, and serves it with the
+// playground, health checks and metrics behind the middleware every
+// answer passes: request logs, compression, and CORS for browsers on other
+// origins. New is the one wiring function: serve and the tests both call
+// it.
 package web
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
-	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/jmoiron/sqlx"
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/rs/cors"
 
+	"eilnet/graph"
 	"eilnet/internal/access"
 	"eilnet/internal/apperr"
-	"eilnet/internal/limits"
+	"eilnet/internal/config"
+	"eilnet/internal/endpoint"
+	"eilnet/internal/loader"
 	"eilnet/internal/obs"
+	"eilnet/internal/playground"
 	"eilnet/internal/postgres"
+	"eilnet/internal/refdata"
 )
 
 // Pinger is what /readyz asks whether the database answers.
@@ -27,61 +34,66 @@ type Pinger interface {
 	PingContext(ctx context.Context) error
 }
 
-// Options configure the HTTP surface.
-type Options struct {
+// Deps are what the surface serves over.
+type Deps struct {
+	// DB is the serving pool; Probe a connection of its own for /readyz,
+	// so that it does not queue behind requests.
+	DB    *sqlx.DB
+	Probe Pinger
+	// Catalog is the reference data, read once at start.
+	Catalog *refdata.Catalog
 	Log     *slog.Logger
 	Metrics *obs.Metrics
-	// RequestTimeout bounds a GraphQL request; its SQL is cancelled when
-	// it runs out.
-	RequestTimeout time.Duration
-	// Authenticate tells who sent a GraphQL request.
-	Authenticate func(context.Context, *http.Request) (access.Caller, error)
 	// Draining, once true, makes /readyz answer 503: the server is
 	// stopping and serves only until its drain period ends.
 	Draining *atomic.Bool
-	// MetricsElsewhere leaves /metrics out: it is served on an address
-	// of its own (--metrics-addr). Otherwise /metrics answers ADMIN keys
-	// only.
-	MetricsElsewhere bool
-	// RefusalDelay holds the answer to a bad key and to an address out
-	// of key failures (limits.Config.RefusalDelay).
-	RefusalDelay time.Duration
 }
 
-// adminOnly serves next to callers presenting an ADMIN key: what the
-// metrics show (operation names, traffic, errors) is not for the public.
-func adminOnly(next http.Handler, opts Options) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
-		defer cancel()
-		caller, err := opts.Authenticate(ctx, r)
-		switch {
-		case err != nil:
-			refuse(ctx, w, opts.Log, err)
-		case caller.Role != access.Admin:
-			w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
-			http.Error(w, "the metrics are for ADMIN keys (or serve them on --metrics-addr)", http.StatusUnauthorized)
-		default:
-			next.ServeHTTP(w, r)
-		}
+// New routes / to the GraphQL playground, /query to the GraphQL endpoint,
+// /healthz (the process is up), /readyz (the database answers) and
+// /metrics (unless cfg serves them on an address of their own), as cfg
+// says.
+func New(cfg config.Config, d Deps) (http.Handler, error) {
+	var reads sqlx.ExtContext = d.DB
+	if cfg.PreparedStatements > 0 {
+		reads = postgres.NewPrepared(d.DB, cfg.PreparedStatements)
+	}
+	resolver := graph.NewResolver(d.DB, reads, d.Catalog)
+	loaders := loader.Config{Wait: cfg.BatchWait, NoBatching: cfg.NoBatching, Observe: d.Metrics.ObserveBatch}
+	auth := access.NewAuthenticator(d.DB, d.Catalog.ProvinceOfOffice, cfg.KeyCacheTTL, time.Now)
+	api, err := endpoint.New(endpoint.Options{
+		Schema:         graph.NewSchema(resolver, cfg.GQLGenExecutor),
+		Loaders:        func(ctx context.Context) context.Context { return loader.Attach(ctx, resolver.Stores, loaders) },
+		PresentError:   graph.PresentError(d.Log),
+		Recover:        graph.RecoverPanic(d.Log),
+		Authenticate:   auth.Caller,
+		Metrics:        d.Metrics,
+		Log:            d.Log,
+		RequestTimeout: cfg.RequestTimeout,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Debug:          cfg.Debug,
+		Limits:         cfg.Limits,
+		Introspection:  cfg.Introspection,
+		Operations:     access.Operations{DB: d.DB}.Query,
+		CacheMaxAge:    cfg.CacheMaxAge,
 	})
-}
+	if err != nil {
+		return nil, err
+	}
+	d.Metrics.WatchPool(d.DB.DB, "serving")
 
-// NewHandler routes / to the GraphQL playground, /query to api, /healthz
-// (the process is up), /readyz (the database answers) and /metrics, and
-// logs every request.
-func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", playground.Handler("eilnet", "/query"))
-	mux.Handle("/query", graphQL(api, opts))
-	if !opts.MetricsElsewhere {
-		mux.Handle("GET /metrics", adminOnly(opts.Metrics.Handler(), opts))
+	mux.Handle("GET /{$}", playground.Handler())
+	mux.Handle("GET "+playground.AssetPath, playground.Handler())
+	mux.Handle("/query", crossOrigin(cfg.CORSOrigins)(api))
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", adminOnly(d.Metrics.Handler(), auth.Caller))
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if opts.Draining != nil && opts.Draining.Load() {
+		if d.Draining != nil && d.Draining.Load() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
@@ -90,107 +102,70 @@ func NewHandler(api http.Handler, db Pinger, opts Options) http.Handler {
 		// A connection the database dropped (a restart) fails its ping
 		// and is discarded; one more ping, on a new connection, tells
 		// whether the database itself answers.
-		err := db.PingContext(ctx)
+		err := d.Probe.PingContext(ctx)
 		if err != nil && ctx.Err() == nil {
-			err = db.PingContext(ctx)
+			err = d.Probe.PingContext(ctx)
 		}
 		if err != nil {
-			opts.Log.WarnContext(ctx, "database not reachable", "err", err)
+			d.Log.WarnContext(ctx, "database not reachable", "err", err)
 			apperr.RetryLater(w.Header())
 			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ok\n"))
 	})
-	return logRequests(opts.Log, mux)
+	return logRequests(d.Log, compress(mux)), nil
 }
 
-// graphQL authenticates a GraphQL request, gives it its deadline, counts
-// its SQL and records it in the metrics and the log.
-func graphQL(api http.Handler, opts Options) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		// The deadline covers the whole request: reading its body (a body
-		// sent a byte at a time must not hold the connection), looking up
-		// its key, and running it.
-		ctx := r.Context()
-		if opts.RequestTimeout > 0 {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, opts.RequestTimeout)
-			defer cancel()
-			// Only a body: without one, net/http's own background read of
-			// the connection would meet the deadline and end the request
-			// as if its client had gone. Not every writer can (a test's
-			// recorder): then the server's ReadTimeout alone bounds it.
-			if r.Body != nil && r.Body != http.NoBody {
-				deadline, _ := ctx.Deadline()
-				_ = http.NewResponseController(w).SetReadDeadline(deadline)
-			}
-		}
-		caller, err := opts.Authenticate(ctx, r)
-		if err != nil {
-			if code := apperr.CodeOf(err); code == apperr.Unauthenticated || code == apperr.RateLimited {
-				limits.Pause(ctx, opts.RefusalDelay)
-			}
-			refuse(ctx, w, opts.Log, err)
-			return
-		}
-		if l := logLine(ctx); l != nil {
-			l.attrs = append(l.attrs, slog.String("caller", caller.Actor()))
-		}
-		ctx, stats := postgres.WithStats(access.WithCaller(ctx, caller))
-		ctx, req := obs.WithRequest(ctx)
-		api.ServeHTTP(w, r.WithContext(ctx))
+// crossOrigin lets pages of origins other than the server's call the API
+// from a browser: those listed (none by default: same-origin only; "*"
+// any). Keys travel in the Authorization header, never in cookies, so no
+// credentials are allowed, and "*" is safe to offer. A preflight is
+// remembered for ten minutes.
+func crossOrigin(origins []string) func(http.Handler) http.Handler {
+	if len(origins) == 0 {
+		// rs/cors would take no origins as any.
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Idempotency-Key"},
+		// What a script may read beyond the safelisted headers: when to
+		// retry, and the validator of a cached answer.
+		ExposedHeaders: []string{"Retry-After", "ETag"},
+		MaxAge:         600,
+	}).Handler
+}
 
-		operation, outcome := req.Get()
-		opts.Metrics.ObserveRequest(operation, caller.Role != access.Anonymous && outcome == "ok", outcome,
-			time.Since(start), stats.Statements(), stats.Duration())
-		if l := logLine(r.Context()); l != nil {
-			l.attrs = append(l.attrs,
-				slog.String("operation", operation),
-				slog.String("outcome", outcome),
-				slog.Int64("sql_statements", stats.Statements()),
-				slog.Float64("sql_ms", ms(stats.Duration())))
+// compress gzips answers for clients that accept it, from 1 KiB up
+// (smaller ones gain nothing), with Vary: Accept-Encoding.
+func compress(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return wrap(next)
+}
+
+// adminOnly serves next to callers presenting an ADMIN key: what the
+// metrics show (operation names, traffic, errors) is not for the public.
+func adminOnly(next http.Handler, authenticate func(context.Context, *http.Request) (access.Caller, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		caller, err := authenticate(ctx, r)
+		switch {
+		case err != nil && apperr.CodeOf(err) != apperr.Unauthenticated:
+			apperr.RetryLater(w.Header())
+			http.Error(w, "the API keys cannot be read now; try again", http.StatusServiceUnavailable)
+		case err != nil || caller.Role != access.Admin:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
+			http.Error(w, "the metrics are for ADMIN keys (or serve them on --metrics-addr)", http.StatusUnauthorized)
+		default:
+			next.ServeHTTP(w, r)
 		}
 	})
-}
-
-// refuse answers a request whose caller could not be told: 401 for a bad
-// key; when the keys could not be read, what an executed request would
-// have answered had its SQL failed so (TIMEOUT, SERVICE_UNAVAILABLE), as
-// 503 with Retry-After.
-func refuse(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
-	code, message := apperr.CodeOf(err), err.Error()
-	extensions := map[string]any{}
-	switch {
-	case code == apperr.Unauthenticated:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="eilnet"`)
-	case code == apperr.RateLimited:
-		e, _ := errors.AsType[*apperr.Error](err)
-		extensions["retryAfter"] = e.Details["retryAfter"]
-		w.Header().Set("Retry-After", fmt.Sprint(e.Details["retryAfter"]))
-	case ctx.Err() != nil:
-		// Out of time, the server stopping, or the client gone (and
-		// reading nothing).
-		e, _ := apperr.Ended(ctx)
-		code, message = e.Code, e.Message
-	case postgres.Unavailable(err):
-		log.WarnContext(ctx, "authenticate: database unavailable", "err", err)
-		code, message = apperr.ErrUnavailable.Code, apperr.ErrUnavailable.Message
-	default:
-		log.ErrorContext(ctx, "authenticate", "err", err)
-		code, message = apperr.Internal, "the API keys cannot be read now; try again"
-	}
-	status, ok := apperr.Status(code)
-	if !ok {
-		status = http.StatusServiceUnavailable
-	}
-	if status == http.StatusServiceUnavailable {
-		apperr.RetryLater(w.Header())
-	}
-	extensions["code"] = code
-	w.Header().Set("Content-Type", "application/json")
-	transport.SendError(w, status, &gqlerror.Error{Message: message, Extensions: extensions})
 }
 
 // readyTimeout bounds /readyz: a probe that hangs is as bad as one that
@@ -225,24 +200,12 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// line collects what inner handlers add to a request's log line.
-type line struct {
-	attrs []slog.Attr
-}
-
-type lineKey struct{}
-
-func logLine(ctx context.Context) *line {
-	l, _ := ctx.Value(lineKey{}).(*line)
-	return l
-}
-
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
-		l := &line{}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), lineKey{}, l)))
+		ctx, line := obs.WithLine(r.Context())
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		attrs := append([]slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -250,7 +213,7 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 			slog.Int("bytes", rec.bytes),
 			slog.Float64("duration_ms", ms(time.Since(start))),
 			slog.String("remote", r.RemoteAddr),
-		}, l.attrs...)
+		}, line.Attrs()...)
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }

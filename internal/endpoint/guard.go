@@ -1,9 +1,8 @@
-package graph
+package endpoint
 
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"math"
 	"regexp"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
-	"golang.org/x/sync/semaphore"
 
 	"eilnet/internal/access"
 	"eilnet/internal/apperr"
@@ -23,11 +21,12 @@ import (
 )
 
 // guard keeps requests within the server's limits, in the order the
-// executor calls it: it resolves persisted queries and refuses
-// unregistered ones to keys that may only run registered operations, checks
-// the shape of a query it has not seen before validation (which is itself
-// costly for alias and fragment bombs), and after validation refuses a
-// query whose static cost exceeds the caller's limit or remaining budget.
+// endpoint calls it: checkParams resolves persisted queries, refuses
+// unregistered ones to keys that may only run registered operations, and
+// checks the shape of a query it has not seen before validation (which is
+// itself costly for alias and fragment bombs); checkOperation, after
+// validation, refuses a query whose static cost exceeds the caller's limit
+// or what its budget holds.
 type guard struct {
 	cfg     limits.Config
 	costs   *limits.Costs
@@ -45,30 +44,17 @@ type guard struct {
 	// withdrawn).
 	operations func(ctx context.Context, hash string) (string, error)
 	registered sync.Map
-	// anonymous holds the cost of every anonymous operation running
-	// (limits.Config.AnonymousInFlight; nil: no limit).
-	anonymous *semaphore.Weighted
-	log       *slog.Logger
 }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationParameterMutator
-	graphql.OperationContextMutator
-} = (*guard)(nil)
-
-func (*guard) ExtensionName() string                   { return "Guard" }
-func (*guard) Validate(graphql.ExecutableSchema) error { return nil }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+func (g *guard) checkParams(ctx context.Context, x *exchange, p *graphql.RawParams) *gqlerror.Error {
 	if ext, ok := p.Extensions["persistedQuery"]; ok {
 		if err := g.resolvePersisted(ctx, p, ext); err != nil {
 			return err
 		}
 	}
-	if access.From(ctx).RegisteredOnly {
+	if x.caller.RegisteredOnly {
 		ok, err := g.isRegistered(ctx, access.QueryHash(p.Query))
 		if err != nil {
 			return gqlerror.WrapPath(nil, err)
@@ -81,14 +67,13 @@ func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	if _, known := g.parsed.Get(ctx, p.Query); known {
 		return nil
 	}
-	// A caller whose budget is spent gets nothing parsed: a request
+	// A caller whose budget is empty gets nothing parsed: a request
 	// refused for its shape costs too (refusalCost), so refused requests
 	// cannot be sent for free.
-	caller := access.From(ctx)
-	allowance := g.cfg.Allowance(caller.Role)
+	allowance := g.cfg.Allowance(x.caller.Role)
 	if allowance.Rate > 0 {
-		if u := g.budgets.Standing(caller.Owner(), allowance); u.Remaining <= 0 {
-			meterFrom(ctx).record(u)
+		if u := g.budgets.Standing(x.caller.Owner(), allowance); u.Remaining <= 0 {
+			x.meter(u)
 			retry := retryAfter(u)
 			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
 				"the budget is spent; try again in %d s", retry)
@@ -96,7 +81,7 @@ func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	}
 	refuse := func(err *gqlerror.Error) *gqlerror.Error {
 		if allowance.Rate > 0 {
-			meterFrom(ctx).record(g.budgets.Charge(caller.Owner(), allowance, refusalCost(p.Query)))
+			x.meter(g.budgets.Charge(x.caller.Owner(), allowance, refusalCost(p.Query)))
 		}
 		return err
 	}
@@ -124,15 +109,6 @@ func (g *guard) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 // refusalCost is what a request refused for its size or shape costs its
 // caller: a point per 100 bytes of query, the parsing it took.
 func refusalCost(query string) int { return max(1, len(query)/100) }
-
-// rateLimited refuses a request of cost when the caller's standing u
-// cannot pay for it.
-func rateLimited(cost int, u limits.Usage) *gqlerror.Error {
-	retry := retryAfter(u)
-	return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
-		"the query costs %d points and %d are left of the budget; try again in %d s",
-		cost, u.Remaining, retry)
-}
 
 // retryAfter is the whole seconds until a refused request can be paid
 // for, at least one.
@@ -192,56 +168,95 @@ func (g *guard) isRegistered(ctx context.Context, hash string) (bool, error) {
 	return true, nil
 }
 
-func (g *guard) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	if readOnly(ctx) && rc.Operation.Operation != ast.Query {
+func (g *guard) checkOperation(ctx context.Context, x *exchange, rc *graphql.OperationContext, readOnly bool) *gqlerror.Error {
+	if readOnly && rc.Operation.Operation != ast.Query {
 		return requestError(apperr.BadRequest, map[string]any{"allow": "POST"},
 			"only queries may be sent with GET; send %ss as a POST", rc.Operation.Operation)
 	}
 	if err := nulFree(rc); err != nil {
 		return err
 	}
-	caller := access.From(ctx)
-	m := meterFrom(ctx)
+	caller := x.caller
 	writes := limits.Writes(rc.Operation)
-	if g.cfg.MaxWrites > 0 && writes > g.cfg.MaxWrites {
-		return requestError(apperr.QueryTooComplex, map[string]any{"writes": writes, "limit": g.cfg.MaxWrites},
-			"the mutation writes %d times; the limit is %d per request", writes, g.cfg.MaxWrites)
+	writeAllowance := g.cfg.WriteAllowance(caller.Role)
+	if limit := g.writeLimit(writeAllowance); limit > 0 && writes > limit {
+		return requestError(apperr.QueryTooComplex, map[string]any{"writes": writes, "limit": limit},
+			"the mutation writes %d times; the limit is %d per request", writes, limit)
 	}
 	cost := g.costs.Of(rc.Operation, rc.Variables)
-	if limit := g.cfg.MaxCost[caller.Role]; limit > 0 && cost > limit {
+	allowance := g.cfg.Allowance(caller.Role)
+	// A request its caller's bucket can never hold is refused as too
+	// costly, not asked to wait for ever.
+	limit := g.cfg.MaxCost[caller.Role]
+	if most := allowance.Most(); allowance.Rate > 0 && (limit <= 0 || most < limit) {
+		limit = most
+	}
+	if limit > 0 && cost > limit {
 		// Refused, it has cost its parsing and validation all the same.
 		u := limits.Usage{Remaining: -1}
-		if a := g.cfg.Allowance(caller.Role); a.Rate > 0 {
-			u = g.budgets.Charge(caller.Owner(), a, refusalCost(rc.RawQuery))
+		if allowance.Rate > 0 {
+			u = g.budgets.Charge(caller.Owner(), allowance, refusalCost(rc.RawQuery))
 		}
 		u.Requested = cost
-		m.record(u)
+		x.meter(u)
 		return requestError(apperr.QueryTooComplex, map[string]any{"cost": cost, "limit": limit},
 			"the query costs %d points, more than the %d a %s caller may ask for at once; ask for fewer items (first) or fewer fields",
 			cost, limit, caller.Role)
 	}
-	if allowance := g.cfg.Allowance(caller.Role); allowance.Rate > 0 {
+	if allowance.Rate > 0 {
 		usage, ok := g.budgets.Spend(caller.Owner(), allowance, cost)
-		m.record(usage)
 		if !ok {
+			// Refused, it has cost its parsing and validation.
+			charged := g.budgets.Charge(caller.Owner(), allowance, refusalCost(rc.RawQuery))
+			usage.Remaining = charged.Remaining
+			x.meter(usage)
 			return rateLimited(cost, usage)
 		}
+		x.meter(usage)
 	} else {
-		m.record(limits.Usage{Requested: cost, Remaining: -1})
+		x.meter(limits.Usage{Requested: cost, Remaining: -1})
 	}
 	// Writes are counted last, once nothing else refuses the request.
-	if allowance := g.cfg.WriteAllowance(caller.Role); writes > 0 && allowance.Rate > 0 {
-		if u, ok := g.writes.Spend(caller.Owner(), allowance, writes); !ok {
+	if writes > 0 && writeAllowance.Rate > 0 {
+		if u, ok := g.writes.Spend(caller.Owner(), writeAllowance, writes); !ok {
+			g.refundPoints(x)
 			retry := retryAfter(u)
 			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
 				"%d writes are left of the %d a %s caller may run per %s, and the mutation writes %d times; try again in %d s",
-				u.Remaining, allowance.Rate, caller.Role, g.cfg.Window, writes, retry)
+				u.Remaining, writeAllowance.Rate, caller.Role, g.cfg.Window, writes, retry)
 		}
 	}
 	return nil
 }
 
-// standing is the caller's budget as it stands, for responses to requests
+// writeLimit is the most mutation fields one request may hold: MaxWrites,
+// or fewer when the caller's write budget holds fewer.
+func (g *guard) writeLimit(a limits.Allowance) int {
+	limit := g.cfg.MaxWrites
+	if most := a.Most(); a.Rate > 0 && (limit <= 0 || most < limit) {
+		limit = most
+	}
+	return limit
+}
+
+// refund gives back what a request paid that then did not run.
+func (g *guard) refund(x *exchange, rc *graphql.OperationContext) {
+	g.refundPoints(x)
+	if writes := limits.Writes(rc.Operation); writes > 0 {
+		if a := g.cfg.WriteAllowance(x.caller.Role); a.Rate > 0 {
+			g.writes.Refund(x.caller.Owner(), a, writes)
+		}
+	}
+}
+
+// refundPoints gives back the cost points a request spent.
+func (g *guard) refundPoints(x *exchange) {
+	if a := g.cfg.Allowance(x.caller.Role); a.Rate > 0 && x.usage.Requested > 0 {
+		x.meter(g.budgets.Refund(x.caller.Owner(), a, x.usage.Requested))
+	}
+}
+
+// standing is the caller's budget as it stands, for answers to requests
 // that spent nothing.
 func (g *guard) standing(caller access.Caller) limits.Usage {
 	allowance := g.cfg.Allowance(caller.Role)
@@ -257,37 +272,21 @@ func requestError(code apperr.Code, details map[string]any, format string, args 
 	return gqlerror.WrapPath(nil, err)
 }
 
-// meter carries a request's usage of its budget from the guard to the
-// transport, which reports it in every response.
-type meter struct {
-	usage limits.Usage
-	set   bool
-}
-
-type meterKey struct{}
-
-func withMeter(ctx context.Context) (context.Context, *meter) {
-	m := &meter{}
-	return context.WithValue(ctx, meterKey{}, m), m
-}
-
-func meterFrom(ctx context.Context) *meter {
-	if m, ok := ctx.Value(meterKey{}).(*meter); ok {
-		return m
-	}
-	return &meter{}
-}
-
-func (m *meter) record(u limits.Usage) {
-	m.usage, m.set = u, true
+// rateLimited refuses a request of cost when the caller's standing u
+// cannot pay for it.
+func rateLimited(cost int, u limits.Usage) *gqlerror.Error {
+	retry := retryAfter(u)
+	return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
+		"the query costs %d points and %d are left of the budget; try again in %d s",
+		cost, u.Remaining, retry)
 }
 
 // report is extensions.cost: what the request cost and what is left of
 // the caller's budget.
-func (g *guard) report(ctx context.Context, m *meter) map[string]any {
-	u := m.usage
-	if !m.set {
-		u = g.standing(access.From(ctx))
+func (g *guard) report(x *exchange) map[string]any {
+	u := x.usage
+	if !x.metered {
+		u = g.standing(x.caller)
 	}
 	cost := map[string]any{"requested": u.Requested}
 	if u.Remaining >= 0 {
@@ -295,17 +294,4 @@ func (g *guard) report(ctx context.Context, m *meter) map[string]any {
 		cost["resetAt"] = u.ResetAt.UTC().Format(time.RFC3339)
 	}
 	return cost
-}
-
-type readOnlyKey struct{}
-
-// withReadOnly marks a request that may only read (a GET): the guard
-// refuses its mutations before they spend any budget.
-func withReadOnly(ctx context.Context) context.Context {
-	return context.WithValue(ctx, readOnlyKey{}, true)
-}
-
-func readOnly(ctx context.Context) bool {
-	ro, _ := ctx.Value(readOnlyKey{}).(bool)
-	return ro
 }
