@@ -98,6 +98,45 @@ func findChromium(tb testing.TB) (string, error) {
 	return "", fmt.Errorf("%s installed no chromium on PATH", installChromium)
 }
 
+const installNode = "apt-get update && apt-get install -y nodejs npm"
+
+// ensureNode installs Debian's Node.js and npm when either is missing and
+// the test runs as root, and fails saying the command otherwise.
+func ensureNode(tb testing.TB) error {
+	missing := func() bool {
+		for _, tool := range []string{"node", "npm"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				return true
+			}
+		}
+		return false
+	}
+	if !missing() {
+		return nil
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("Node.js or npm is not installed; install them with: sudo sh -c '%s'", installNode)
+	}
+	unlock, err := lock(filepath.Join(os.TempDir(), "eilnet-browsertest-apt.lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if !missing() {
+		return nil
+	}
+	tb.Logf("Node.js or npm is missing; running %s", installNode)
+	cmd := exec.Command("sh", "-c", "apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 nodejs npm")
+	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s: %v\n%s", installNode, err, tail(out))
+	}
+	if missing() {
+		return fmt.Errorf("%s installed no node and npm on PATH", installNode)
+	}
+	return nil
+}
+
 var (
 	modulesOnce sync.Once
 	modulesErr  error
@@ -133,10 +172,8 @@ func NPMCI(tb testing.TB, dir string) {
 }
 
 func npmCI(tb testing.TB, dir string) error {
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return fmt.Errorf("%s is not installed; install Node.js 20 and npm, e.g.: apt-get install -y nodejs npm", tool)
-		}
+	if err := ensureNode(tb); err != nil {
+		return err
 	}
 	lockfile, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,9 +29,15 @@ func acceptsParts(accept []string) bool {
 	for _, header := range accept {
 		for _, part := range strings.Split(header, ",") {
 			mediaType, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-			if err == nil && mediaType == "multipart/mixed" && params["q"] != "0" {
-				return true
+			if err != nil || mediaType != "multipart/mixed" {
+				continue
 			}
+			if v, ok := params["q"]; ok {
+				if q, err := strconv.ParseFloat(v, 64); err != nil || q <= 0 {
+					continue
+				}
+			}
+			return true
 		}
 	}
 	return false

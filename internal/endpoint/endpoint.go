@@ -136,7 +136,14 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if p := recover(); p != nil {
 			err, _ := e.exec.PresentRecoveredError(ctx, p).(*gqlerror.Error)
 			if x.status == 0 {
-				e.answer(ctx, x, http.StatusServiceUnavailable, &graphql.Response{Errors: gqlerror.List{err}}, false)
+				// Never a 500 with the panic; not a 503 for a mutation
+				// either, which may have written: a client retrying it
+				// would write twice.
+				status := http.StatusServiceUnavailable
+				if x.mutation {
+					status = http.StatusOK
+				}
+				e.answer(ctx, x, status, &graphql.Response{Errors: gqlerror.List{err}}, false)
 			}
 		}
 	}()
@@ -194,8 +201,12 @@ func (e *endpoint) finish(ctx context.Context, x *exchange) {
 		e.opts.Metrics.ObserveRequest(x.operation, x.caller.Role != access.Anonymous && outcome == "ok", outcome,
 			time.Since(x.start), statements, sqlTime)
 	}
+	caller := "unauthenticated"
+	if x.caller.Role != "" {
+		caller = x.caller.Actor()
+	}
 	obs.Annotate(ctx,
-		slog.String("caller", x.caller.Actor()),
+		slog.String("caller", caller),
 		slog.String("operation", x.operation),
 		slog.String("outcome", outcome),
 		slog.Int64("sql_statements", statements),

@@ -220,6 +220,7 @@ func (g *guard) checkOperation(ctx context.Context, x *exchange, rc *graphql.Ope
 	if writes > 0 && writeAllowance.Rate > 0 {
 		if u, ok := g.writes.Spend(caller.Owner(), writeAllowance, writes); !ok {
 			g.refundPoints(x)
+			g.chargeRefusal(x, rc.RawQuery)
 			retry := retryAfter(u)
 			return requestError(apperr.RateLimited, map[string]any{"retryAfter": retry},
 				"%d writes are left of the %d a %s caller may run per %s, and the mutation writes %d times; try again in %d s",
@@ -246,6 +247,16 @@ func (g *guard) refund(x *exchange, rc *graphql.OperationContext) {
 		if a := g.cfg.WriteAllowance(x.caller.Role); a.Rate > 0 {
 			g.writes.Refund(x.caller.Owner(), a, writes)
 		}
+	}
+}
+
+// chargeRefusal charges a request refused after it was paid for and
+// refunded what its parsing and validation cost.
+func (g *guard) chargeRefusal(x *exchange, query string) {
+	if a := g.cfg.Allowance(x.caller.Role); a.Rate > 0 {
+		u := g.budgets.Charge(x.caller.Owner(), a, refusalCost(query))
+		u.Requested = x.usage.Requested
+		x.meter(u)
 	}
 }
 

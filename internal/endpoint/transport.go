@@ -48,6 +48,8 @@ type exchange struct {
 	// budget, once the guard knows; metered tells whether it does.
 	usage   limits.Usage
 	metered bool
+	// mutation tells an operation that may have written.
+	mutation bool
 	// get tells a GET (or HEAD), whose answer says how it may be cached;
 	// ifNoneMatch are its validators of the answer it holds.
 	get         bool
@@ -74,32 +76,49 @@ const (
 // accepts neither (GraphQL over HTTP lets a server answer legacy JSON
 // then, rather than 406).
 func negotiate(accept []string) string {
-	best, bestQ := legacyJSON, 0.0
+	// The q-values the client gives each type, and its wildcards; a
+	// wildcard speaks for application/json only where the client names
+	// it not (application/json;q=0, */* refuses legacy JSON).
+	q := map[string]float64{}
+	wildcard := -1.0
 	for _, header := range accept {
 		for _, part := range strings.Split(header, ",") {
 			mediaType, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 			if err != nil {
 				continue
 			}
-			q := 1.0
-			if v, ok := params["q"]; ok {
-				if q, err = strconv.ParseFloat(v, 64); err != nil {
+			v := 1.0
+			if s, ok := params["q"]; ok {
+				if v, err = strconv.ParseFloat(s, 64); err != nil {
 					continue
 				}
 			}
 			switch mediaType {
-			case graphQLResponse:
-			case legacyJSON, "application/*", "*/*":
-				mediaType = legacyJSON
-			default:
-				continue
-			}
-			if q > bestQ {
-				best, bestQ = mediaType, q
+			case graphQLResponse, legacyJSON:
+				if old, ok := q[mediaType]; !ok || v > old {
+					q[mediaType] = v
+				}
+			case "application/*", "*/*":
+				wildcard = max(wildcard, v)
 			}
 		}
 	}
-	return best
+	modern, ok := q[graphQLResponse]
+	if !ok {
+		modern = -1
+	}
+	legacy, ok := q[legacyJSON]
+	if !ok {
+		legacy = wildcard
+	}
+	if modern > 0 && modern >= legacy {
+		return graphQLResponse
+	}
+	if legacy <= 0 && modern <= 0 && wildcard > 0 {
+		// Legacy JSON refused, anything else welcome.
+		return graphQLResponse
+	}
+	return legacyJSON
 }
 
 func isJSON(contentType string) bool {
@@ -221,31 +240,38 @@ func (e *endpoint) serve(ctx context.Context, x *exchange, params *graphql.RawPa
 	parts := defers(rc)
 	if parts && !x.parts {
 		e.refund(x, rc)
+		e.chargeRefusal(x, params.Query)
 		e.refuse(ctx, x, http.StatusNotAcceptable, badRequest(
 			"the operation defers a part (@defer), which is answered as multipart/mixed only: send Accept: multipart/mixed;deferSpec=%s", deferSpec))
 		return
 	}
+	x.mutation = rc.Operation.Operation == ast.Mutation
 	share := int64(0)
+	// The share is given back once the answer is computed, and whatever
+	// happens (a panic the endpoint recovers must not keep it).
+	defer func() {
+		if share > 0 {
+			e.anonymous.Release(share)
+		}
+	}()
 	if e.anonymous != nil && x.caller.Role == access.Anonymous {
 		// Anonymous work waits its turn, in order of arrival, within its
 		// deadline: what anonymous callers run at once is bounded by its
 		// cost, so that keyed callers keep the rest of the machine.
-		share = min(int64(x.usage.Requested), int64(e.cfg.AnonymousInFlight))
-		if err := e.anonymous.Acquire(ctx, share); err != nil {
+		want := min(int64(x.usage.Requested), int64(e.cfg.AnonymousInFlight))
+		if err := e.anonymous.Acquire(ctx, want); err != nil {
 			// Nothing ran: what it paid is given back.
 			e.refund(x, rc)
 			e.ended(ctx, x)
 			return
 		}
+		share = want
 	}
 	responses, ctx := e.exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
 	if parts && resp != nil {
-		if share > 0 {
-			// The later parts are computed while the first is written:
-			// the share is held until the last.
-			defer e.anonymous.Release(share)
-		}
+		// The later parts are computed while the first is written: the
+		// share is held until the last.
 		e.answerParts(ctx, x, resp, responses)
 		return
 	}
@@ -253,6 +279,7 @@ func (e *endpoint) serve(ctx context.Context, x *exchange, params *graphql.RawPa
 		// Released before the answer is written: a client that does not
 		// read must not hold the share.
 		e.anonymous.Release(share)
+		share = 0
 	}
 	if resp == nil {
 		// gqlgen answers nothing when the request's context ended before
@@ -269,7 +296,7 @@ func (e *endpoint) serve(ctx context.Context, x *exchange, params *graphql.RawPa
 	// fields being non-null), and a client retrying a 503 would write it
 	// twice; the error's code tells it what happened.
 	for _, err := range resp.Errors {
-		if err.Extensions["code"] == string(apperr.ServiceUnavailable) && rc.Operation.Operation != ast.Mutation {
+		if err.Extensions["code"] == string(apperr.ServiceUnavailable) && !x.mutation {
 			status = http.StatusServiceUnavailable
 			break
 		}
@@ -375,8 +402,14 @@ func (e *endpoint) answer(ctx context.Context, x *exchange, status int, resp *gr
 	}
 	h.Set("Content-Type", x.media+"; charset=utf-8")
 	if x.get {
+		etag := e.cacheHeaders(h, x, resp)
+		if etag != "" {
+			// A shared cache may give the answer to anyone: it holds no
+			// one's budget.
+			resp.Extensions["cost"] = map[string]any{"requested": x.usage.Requested}
+		}
 		// A client that holds the answer already gets 304 and no body.
-		if etag := e.cacheHeaders(h, x, resp); etag != "" && matches(x.ifNoneMatch, etag) {
+		if etag != "" && matches(x.ifNoneMatch, etag) {
 			x.status = http.StatusNotModified
 			x.w.WriteHeader(http.StatusNotModified)
 			return

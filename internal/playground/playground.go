@@ -26,7 +26,7 @@ import (
 //go:embed dist
 var dist embed.FS
 
-// AssetPath is where the page's assets are served; web.NewHandler routes
+// AssetPath is where the page's assets are served; web.New routes
 // it here.
 const AssetPath = "/playground/"
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/netip"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
+
+	"eilnet/migrations"
 )
 
 // Target is the database a connection string names, as lib/pq resolves
@@ -145,6 +148,21 @@ func CheckOwn(ctx context.Context, db sqlx.QueryerContext) error {
 		return fmt.Errorf("look for eilnet's migration table: %w", err)
 	}
 	if state.Own {
+		// Another application's goose table goes by the same name: the
+		// versions it holds must be eilnet's.
+		var applied []int64
+		if err := sqlx.SelectContext(ctx, db, &applied, `SELECT DISTINCT version_id FROM `+VersionTable+` WHERE version_id > 0`); err != nil {
+			return fmt.Errorf("read eilnet's migration table: %w", err)
+		}
+		ours, err := migrationVersions()
+		if err != nil {
+			return err
+		}
+		for _, v := range applied {
+			if !ours[v] {
+				return &ForeignError{Database: state.Database, Tables: []string{fmt.Sprintf("%s with version %d, not one of eilnet's migrations", VersionTable, v)}}
+			}
+		}
 		return nil
 	}
 	if err := sqlx.SelectContext(ctx, db, &state.Tables, `SELECT format('%I.%I', n.nspname, c.relname)
@@ -160,4 +178,21 @@ func CheckOwn(ctx context.Context, db sqlx.QueryerContext) error {
 		return &ForeignError{Database: state.Database, Tables: state.Tables}
 	}
 	return nil
+}
+
+// migrationVersions are the versions of eilnet's migrations, from their
+// file names (goose's NNNNN_name.sql).
+func migrationVersions() (map[int64]bool, error) {
+	entries, err := fs.ReadDir(migrations.FS, ".")
+	if err != nil {
+		return nil, err
+	}
+	versions := map[int64]bool{}
+	for _, e := range entries {
+		digits, _, _ := strings.Cut(e.Name(), "_")
+		if v, err := strconv.ParseInt(digits, 10, 64); err == nil {
+			versions[v] = true
+		}
+	}
+	return versions, nil
 }

@@ -148,9 +148,16 @@ func TestCheckOwn(t *testing.T) {
 
 	// Once the version table is there (migrate --allow-foreign-tables), the
 	// database is eilnet's.
-	db.MustExec(`CREATE TABLE ` + postgres.VersionTable + ` (id int)`)
+	db.MustExec(`CREATE TABLE ` + postgres.VersionTable + ` (id serial, version_id bigint, is_applied boolean)`)
+	db.MustExec(`INSERT INTO ` + postgres.VersionTable + ` (version_id, is_applied) VALUES (0, true), (1, true)`)
 	if err := postgres.CheckOwn(ctx, db); err != nil {
 		t.Errorf("with %s: %v", postgres.VersionTable, err)
+	}
+	// Another application's goose table, by the same name, holds versions
+	// that are not eilnet's migrations.
+	db.MustExec(`INSERT INTO ` + postgres.VersionTable + ` (version_id, is_applied) VALUES (20240101120000, true)`)
+	if _, ok := errors.AsType[*postgres.ForeignError](postgres.CheckOwn(ctx, db)); !ok {
+		t.Errorf("another application's %s: not refused", postgres.VersionTable)
 	}
 }
 

@@ -141,6 +141,10 @@ func TestGETCaching(t *testing.T) {
 		!strings.Contains(vary, "Authorization") || !strings.Contains(vary, "Accept") {
 		t.Fatalf("anonymous GET: HTTP %d %v %s", resp.StatusCode, resp.Header, first)
 	}
+	// What a shared cache keeps shows no caller's budget.
+	if !bytes.Contains(first, []byte(`"extensions":{"cost":{"requested":1}}`)) {
+		t.Errorf("a cacheable answer's extensions: %s", first)
+	}
 	resp, b := exchange(t, http.MethodGet, target, http.Header{"If-None-Match": {etag}}, "")
 	if resp.StatusCode != http.StatusNotModified || len(b) != 0 || resp.Header.Get("ETag") != etag {
 		t.Errorf("GET with the ETag: HTTP %d %v %q", resp.StatusCode, resp.Header, b)
@@ -182,6 +186,9 @@ func TestMediaTypes(t *testing.T) {
 		{"valid, anything", "*/*", body(`{ __typename }`, nil), 200, "application/json", ""},
 		{"valid, nothing said", "", body(`{ __typename }`, nil), 200, "application/json", ""},
 		{"preferred by q", "application/json;q=0.5, application/graphql-response+json", body(`{ __typename }`, nil), 200, "application/graphql-response+json", ""},
+		{"legacy refused, anything else", "application/json;q=0, */*", body(`{ __typename }`, nil), 200, "application/graphql-response+json", ""},
+		{"a tie", "application/json, application/graphql-response+json", body(`{ __typename }`, nil), 200, "application/graphql-response+json", ""},
+		{"neither", "text/html", body(`{ __typename }`, nil), 200, "application/json", ""},
 		{"invalid, modern", "application/graphql-response+json", invalid, 400, "application/graphql-response+json", "GRAPHQL_VALIDATION_FAILED"},
 		{"invalid, legacy", "application/json", invalid, 200, "application/json", "GRAPHQL_VALIDATION_FAILED"},
 		{"syntax, modern", "application/graphql-response+json", body(`{ provinces {`, nil), 400, "application/graphql-response+json", "GRAPHQL_PARSE_FAILED"},
