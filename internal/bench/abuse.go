@@ -101,6 +101,9 @@ func compareUnderAbuse(ctx context.Context, rep *report, db *sqlx.DB, database s
 						body, _ := json.Marshal(map[string]any{"query": abuses[i%len(abuses)].query})
 						req, _ := http.NewRequestWithContext(abuseCtx, http.MethodPost, srv.base+srv.path, bytes.NewReader(body))
 						req.Header.Set("Content-Type", "application/json")
+						// As modern clients do: refusals then have their own
+						// statuses, which the report counts.
+						req.Header.Set("Accept", "application/graphql-response+json")
 						resp, err := client.Do(req)
 						if err != nil {
 							continue
