@@ -18,7 +18,6 @@ import (
 
 	"eilnet/internal/access"
 	"eilnet/internal/limits"
-	"eilnet/internal/postgres"
 )
 
 // The costliest queries an anonymous caller may send under the default
@@ -177,15 +176,7 @@ func runAbuse(ctx context.Context, rep *report, admin *sqlx.DB, scale int) error
 		"a partner's registration lookup, one request at a time for " + duration.String() + ", first alone, then while anonymous\n" +
 		"callers from three addresses, four connections each, loop on the costliest queries the default limits allow, once\n" +
 		"honouring Retry-After and once ignoring it. The load generator runs on the server's machine.\n\n"
-	name := fmt.Sprintf("eilnet_bench_%d", scale)
-	took, err := ensureSeeded(ctx, admin, name, scale)
-	if err != nil {
-		return err
-	}
-	if took > 0 {
-		rep.seeding = append(rep.seeding, fmt.Sprintf("- scale %d: `eilnet seed --scale %d` took %s", scale, scale, took.Round(100*time.Millisecond)))
-	}
-	db, err := postgres.Open(ctx, dbURL(name))
+	name, db, err := openSeeded(ctx, rep, admin, scale)
 	if err != nil {
 		return err
 	}

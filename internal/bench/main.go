@@ -104,15 +104,7 @@ func run(ctx context.Context) error {
 	}
 	results := map[int][]row{}
 	for i, scale := range scaleList {
-		name := fmt.Sprintf("eilnet_bench_%d", scale)
-		took, err := ensureSeeded(ctx, admin, name, scale)
-		if err != nil {
-			return err
-		}
-		if took > 0 {
-			rep.seeding = append(rep.seeding, fmt.Sprintf("- scale %d: `eilnet seed --scale %d` took %s", scale, scale, took.Round(100*time.Millisecond)))
-		}
-		db, err := postgres.Open(ctx, dbURL(name))
+		name, db, err := openSeeded(ctx, rep, admin, scale)
 		if err != nil {
 			return err
 		}
@@ -172,6 +164,21 @@ func run(ctx context.Context) error {
 			paginationRatios(results[scaleList[0]], results[scaleList[len(scaleList)-1]])...)
 	}
 	return rep.write()
+}
+
+// openSeeded opens the database of the demo network at scale, seeding it
+// first when it is not there (and reporting how long that took).
+func openSeeded(ctx context.Context, rep *report, admin *sqlx.DB, scale int) (string, *sqlx.DB, error) {
+	name := fmt.Sprintf("eilnet_bench_%d", scale)
+	took, err := ensureSeeded(ctx, admin, name, scale)
+	if err != nil {
+		return "", nil, err
+	}
+	if took > 0 {
+		rep.seeding = append(rep.seeding, fmt.Sprintf("- scale %d: `eilnet seed --scale %d` took %s", scale, scale, took.Round(100*time.Millisecond)))
+	}
+	db, err := postgres.Open(ctx, dbURL(name))
+	return name, db, err
 }
 
 // dbURL is the URL of database name on the server.

@@ -145,9 +145,9 @@ func crossOrigin(origins []string) func(http.Handler) http.Handler {
 // compress compresses answers of 1 KiB and more (smaller ones gain
 // nothing) for clients that accept it, with Vary: Accept-Encoding: zstd
 // when the client prefers it (gzhttp's default), else gzip. Both at their
-// fastest levels: a JSON answer still shrinks about eightfold (the
-// dashboard's 152 KB to 18 KB), for a fraction of the CPU of the default
-// levels.
+// fastest levels: JSON still shrinks severalfold, for less CPU than at
+// the default levels (on the dashboard query, 1.07x the CPU per request of
+// no compression at c=1, against 1.15x at the default level).
 func compress(next http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed))
 	if err != nil {
